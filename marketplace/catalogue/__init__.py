@@ -1,0 +1,1 @@
+"""Catalogue: producers ("chủ thể") and their OCOP products."""

@@ -1,0 +1,160 @@
+"""The one place where errors become HTTP: problem-details JSON for the API, pages for people."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
+from litestar.response import Redirect, Template
+from litestar.types import ExceptionHandlersMap
+
+from marketplace.errors import (
+    ApplicationError,
+    FieldError,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+)
+from storefront.logs import log
+from storefront.middleware import SECURITY_HEADERS, language_of
+
+PROBLEM_JSON = "application/problem+json"
+
+_GENERIC = {
+    400: ("bad_request", "Yêu cầu không hợp lệ.", "Bad request."),
+    401: ("unauthenticated", "Vui lòng đăng nhập.", "Please log in."),
+    403: ("forbidden", "Bạn không có quyền làm việc này.", "You may not do this."),
+    404: ("not_found", "Không tìm thấy trang này.", "This page does not exist."),
+    405: ("method_not_allowed", "Phương thức không được hỗ trợ.", "Method not allowed."),
+    413: ("too_large", "Dữ liệu gửi lên quá lớn.", "The request is too large."),
+    415: (
+        "unsupported_media_type",
+        "Định dạng dữ liệu không được hỗ trợ.",
+        "Unsupported media type.",
+    ),
+    429: (
+        "rate_limited",
+        "Bạn thao tác quá nhanh, vui lòng thử lại sau.",
+        "Too many requests, try later.",
+    ),
+}
+_INTERNAL = (
+    "internal_error",
+    "Đã có lỗi xảy ra. Vui lòng thử lại sau.",
+    "Something went wrong. Please try again later.",
+)
+
+
+def wants_json(request: Request[Any, Any, Any]) -> bool:
+    if request.url.path.startswith("/api/") or request.url.path in ("/health",):
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def _as_application_error(exc: Exception) -> ApplicationError:
+    if isinstance(exc, ApplicationError):
+        return exc
+    if isinstance(exc, ValidationException):
+        return _validation_error(exc)
+    if isinstance(exc, PermissionDeniedException) and "csrf" in str(exc.detail).lower():
+        return PermissionDenied(
+            "csrf_failed",
+            "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. "
+            "Vui lòng tải lại trang và thử lại.",
+            "Your session expired or the form is not valid. Please reload the page and try again.",
+        )
+    if isinstance(exc, NotFoundException):
+        return NotFound(*_GENERIC[404])
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    code, vi, en = _GENERIC.get(status, _INTERNAL)
+    error = ApplicationError(code, vi, en)
+    error.status = status
+    return error
+
+
+def _validation_error(exc: ValidationException) -> InvalidInput:
+    fields: list[FieldError] = []
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        if isinstance(item, dict):
+            key = str(item.get("key") or item.get("source") or "body")
+            message = str(item.get("message", ""))
+            fields.append(FieldError(key, "invalid", f"Giá trị không hợp lệ: {message}", message))
+    return InvalidInput(
+        "invalid_input",
+        "Dữ liệu gửi lên không hợp lệ.",
+        "The submitted data is not valid.",
+        fields=fields,
+    )
+
+
+def problem_details(error: ApplicationError, status: int) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": f"https://langso.vn/errors/{error.code}",
+        "title": error.message_en,
+        "status": status,
+        "code": error.code,
+        "detail": error.message_vi,
+        "message_vi": error.message_vi,
+        "message_en": error.message_en,
+    }
+    if error.fields:
+        body["errors"] = [
+            {
+                "field": f.field,
+                "code": f.code,
+                "message_vi": f.message_vi,
+                "message_en": f.message_en,
+            }
+            for f in error.fields
+        ]
+    return body
+
+
+def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    error = _as_application_error(exc)
+    status = error.status
+    if status >= 500:
+        log.exception("unhandled error", extra={"path": request.url.path, "method": request.method})
+    else:
+        log.info(
+            "client error", extra={"path": request.url.path, "status": status, "code": error.code}
+        )
+    # Router-level errors (404, 405) never pass the middleware: give them the headers here.
+    headers = dict(SECURITY_HEADERS)
+    if isinstance(error, RateLimited):
+        headers["retry-after"] = str(error.retry_after_seconds)
+    if wants_json(request):
+        return Response(
+            problem_details(error, status),
+            status_code=status,
+            media_type=PROBLEM_JSON,
+            headers=headers,
+        )
+    if error.code == "login_required":
+        return Redirect(f"/login?next={quote(request.url.path)}")
+    language = language_of(request.scope)
+    return Template(
+        template_name="error.html",
+        context={"error": error, "message": error.message(language), "status": status},
+        status_code=status,
+        media_type=MediaType.HTML,
+        headers=headers,
+    )
+
+
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
+    ApplicationError: handle,
+    HTTPException: handle,
+    NotAuthorizedException: handle,
+    Exception: handle,
+}

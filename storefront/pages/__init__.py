@@ -1,0 +1,1 @@
+"""HTML pages for buyers, sellers and officers."""
