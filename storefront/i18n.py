@@ -2,7 +2,8 @@
 
 The language comes from `?lang=vi|en` (then remembered in a cookie), else the `lang` cookie,
 else the browser's Accept-Language, else Vietnamese. Every user-facing string goes through
-`gettext`; message ids are the Vietnamese text and `translations/en.po` gives the English.
+`gettext`; message ids are the Vietnamese text and `translations/en/*.po` (one file per
+feature) give the English.
 """
 
 from __future__ import annotations
@@ -23,10 +24,14 @@ def catalogue(language: str) -> dict[str, str]:
     """msgid → translation for `language` (empty for Vietnamese, the source language)."""
     if language == DEFAULT_LANGUAGE:
         return {}
-    source = resources.files("storefront") / "translations" / f"{language}.po"
-    with source.open("rb") as handle:
-        po = read_po(handle)
-    return {str(m.id): str(m.string) for m in po if m.id and m.string and not m.fuzzy}
+    table: dict[str, str] = {}
+    folder = resources.files("storefront") / "translations" / language
+    for source in sorted(folder.iterdir(), key=lambda entry: entry.name):
+        if source.name.endswith(".po"):
+            with source.open("rb") as handle:
+                po = read_po(handle)
+            table.update({str(m.id): str(m.string) for m in po if m.id and m.string and not m.fuzzy})
+    return table
 
 
 def gettext(language: str, message: str) -> str:

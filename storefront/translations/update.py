@@ -1,4 +1,4 @@
-"""`make messages`: add every `_("…")` of the templates and Python pages to en.po.
+"""`make messages`: add every untranslated `_("…")` of the templates and pages to en/new.po.
 
 Existing translations are kept; new message ids get an empty translation to fill in, and the
 translations test fails until they are filled.
@@ -13,7 +13,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
-PO_FILE = Path(__file__).parent / "en.po"
+PO_FILE = Path(__file__).parent / "en" / "new.po"
 _CALL = re.compile(r"""(?<![\w.])_\(\s*(["'])(.+?)\1""")
 
 
@@ -26,13 +26,16 @@ def messages() -> set[str]:
 
 
 def main() -> None:
+    from storefront.i18n import catalogue
+
+    known = catalogue("en")
     if PO_FILE.exists():
         with PO_FILE.open("rb") as handle:
             catalog = read_po(handle, locale="en")
     else:
         catalog = Catalog(locale="en", project="Langso")
     for message in sorted(messages()):
-        if message not in catalog:
+        if message not in catalog and message not in known:
             catalog.add(message, "")
     with PO_FILE.open("wb") as handle:
         write_po(handle, catalog, width=100, sort_output=True, omit_header=False)
