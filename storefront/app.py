@@ -16,7 +16,7 @@ from marketplace import db
 from marketplace.config import Settings, get_settings
 from storefront import logs
 from storefront.errors import EXCEPTION_HANDLERS
-from storefront.health import get_health
+from storefront.health import get_health, get_liveness
 from storefront.middleware import (
     BearerAwareCSRFMiddleware,
     LanguageMiddleware,
@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app = Litestar(
         route_handlers=[
             get_health,
+            get_liveness,
             create_static_files_router(
                 path="/static",
                 directories=[STATIC_DIR],

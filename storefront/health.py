@@ -19,6 +19,12 @@ class Health(msgspec.Struct):
     database: ComponentHealth
 
 
+@get("/health/live", operation_id="GetLiveness", tags=["health"], cache=False)
+async def get_liveness() -> str:
+    """The process answers (no database involved): for load balancers and as a baseline."""
+    return "ok"
+
+
 @get("/health", operation_id="GetHealth", tags=["health"], cache=False)
 async def get_health() -> Response[Health]:
     """Whether the service can answer: 200 when the database works, 503 when it does not."""

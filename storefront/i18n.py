@@ -30,7 +30,9 @@ def catalogue(language: str) -> dict[str, str]:
         if source.name.endswith(".po"):
             with source.open("rb") as handle:
                 po = read_po(handle)
-            table.update({str(m.id): str(m.string) for m in po if m.id and m.string and not m.fuzzy})
+            table.update(
+                {str(m.id): str(m.string) for m in po if m.id and m.string and not m.fuzzy}
+            )
     return table
 
 

@@ -14,3 +14,9 @@ async def test_openapi_document_is_served(client):
     assert spec["info"]["title"] == "Langso API"
     assert "/health" in spec["paths"]
     assert (await client.get("/schema")).status_code == 200
+
+
+async def test_liveness_answers_without_the_database(client):
+    response = await client.get("/health/live")
+    assert response.status_code == 200
+    assert response.text == "ok"
