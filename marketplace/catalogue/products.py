@@ -1,0 +1,210 @@
+"""Writing products: create, edit, archive, OCOP verification, stock reservations.
+
+Every change also reaches search in the same transaction (`marketplace.search.product_changed`),
+so the index can never miss a change that was committed.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from marketplace import search
+from marketplace.accounts.service import Account
+from marketplace.catalogue import members
+from marketplace.catalogue.ocop import check_certifications, check_ocop
+from marketplace.catalogue.producers import require_officer_for
+from marketplace.catalogue.schemas import STATUSES, UNITS, Product, ProductInput
+from marketplace.catalogue.tables import Product as ProductRow
+from marketplace.catalogue.validation import base_slug, check_text, clean_name
+from marketplace.db import write_transaction
+from marketplace.errors import NotFound, invalid_field
+from marketplace.gs1 import validate_gtin
+
+MAX_PRICE_VND = 500_000_000  # NAPAS' per-transfer ceiling at VietQR's launch
+
+
+def _fields(data: ProductInput) -> dict[str, Any]:
+    from marketplace.catalogue.queries import today_in_vietnam
+
+    if data.unit not in UNITS:
+        raise invalid_field(
+            "unit",
+            "unit_invalid",
+            f"Đơn vị phải là một trong: {', '.join(UNITS)}.",
+            f"The unit must be one of: {', '.join(UNITS)}.",
+        )
+    if not 1 <= data.price_vnd <= MAX_PRICE_VND:
+        raise invalid_field(
+            "price_vnd",
+            "price_invalid",
+            "Giá phải là số đồng nguyên, từ 1 đến 500.000.000 ₫.",
+            "The price must be a whole number of đồng, 1 to 500,000,000.",
+        )
+    if not 0 <= data.stock <= 1_000_000:
+        raise invalid_field(
+            "stock", "stock_invalid", "Số lượng tồn kho không hợp lệ.", "Invalid stock."
+        )
+    if data.status not in STATUSES:
+        raise invalid_field(
+            "status", "status_invalid", "Trạng thái không hợp lệ.", "Invalid status."
+        )
+    check_ocop(
+        data.ocop_group,
+        data.ocop_set,
+        data.ocop_stars,
+        data.ocop_decision_no,
+        data.ocop_decision_date,
+        today_in_vietnam(),
+    )
+    certifications = check_certifications(list(data.certifications))
+    return {
+        "name": clean_name(data.name),
+        "description_vi": check_text(data.description_vi, "description_vi", 10_000),
+        "description_en": check_text(data.description_en, "description_en", 10_000),
+        "ocop_group": data.ocop_group,
+        "ocop_set": data.ocop_set,
+        "ocop_stars": data.ocop_stars,
+        "ocop_decision_no": (data.ocop_decision_no or "").strip() or None,
+        "ocop_decision_date": data.ocop_decision_date,
+        "certifications": f",{','.join(certifications)}," if certifications else "",
+        "unit": data.unit,
+        "price_vnd": data.price_vnd,
+        "stock": data.stock,
+        "gtin": validate_gtin(data.gtin) if data.gtin and data.gtin.strip() else None,
+        "status": data.status,
+        "featured": data.featured,
+    }
+
+
+async def _unique_slug(name: str, keep: int | None = None) -> str:
+    base = base_slug(name)
+    slug, number = base, 1
+    while await ProductRow.exists().where(
+        (ProductRow.slug == slug) & (ProductRow.id != (keep or 0))
+    ):
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+async def _product_row(product_id: int) -> dict[str, Any]:
+    row = await ProductRow.select().where(ProductRow.id == product_id).first()
+    if row is None:
+        raise NotFound("product_not_found", "Không tìm thấy sản phẩm.", "Product not found.")
+    return row
+
+
+async def reindex_product(product_id: int) -> None:
+    """Tell search what this product now looks like (call inside the write transaction)."""
+    from marketplace.catalogue.queries import get_product, search_document
+
+    await search.product_changed(search_document(await get_product(product_id)), product_id)
+
+
+async def reindex_producer_products(producer_id: int) -> None:
+    rows = await ProductRow.select(ProductRow.id).where(ProductRow.producer == producer_id)
+    for row in rows:
+        await reindex_product(row["id"])
+
+
+async def create_product(account: Account, producer_id: int, data: ProductInput) -> Product:
+    """A new product of `producer_id`; the account must work for that producer."""
+    from marketplace.catalogue.queries import get_product
+
+    await members.require_member(account.id, producer_id)
+    fields = _fields(data)
+    async with write_transaction():
+        slug = await _unique_slug(fields["name"])
+        rows = await ProductRow.insert(ProductRow(producer=producer_id, slug=slug, **fields))
+        product_id = int(rows[0]["id"])
+        await reindex_product(product_id)
+    return await get_product(product_id)
+
+
+async def update_product(account: Account, product_id: int, data: ProductInput) -> Product:
+    """Replace a product's editable fields. Its slug stays: links to it must keep working.
+
+    Changing the OCOP certificate withdraws the officer's verification until it is checked again.
+    """
+    from marketplace.catalogue.queries import get_product
+
+    current = await _product_row(product_id)
+    await members.require_member(account.id, current["producer"])
+    fields = _fields(data)
+    ocop_changed = any(
+        fields[key] != current[key]
+        for key in (
+            "ocop_stars",
+            "ocop_decision_no",
+            "ocop_decision_date",
+            "ocop_group",
+            "ocop_set",
+        )
+    )
+    if ocop_changed:
+        fields["ocop_verified"] = False
+    async with write_transaction():
+        await ProductRow.update(**fields, updated_at=datetime.now(UTC)).where(
+            ProductRow.id == product_id
+        )
+        await reindex_product(product_id)
+    return await get_product(product_id)
+
+
+async def archive_product(account: Account, product_id: int) -> Product:
+    """Take a product off sale for good (its page and orders stay readable)."""
+    from marketplace.catalogue.queries import get_product
+
+    current = await _product_row(product_id)
+    await members.require_member(account.id, current["producer"])
+    async with write_transaction():
+        await ProductRow.update(
+            {ProductRow.status: "archived", ProductRow.updated_at: datetime.now(UTC)}
+        ).where(ProductRow.id == product_id)
+        await reindex_product(product_id)
+    return await get_product(product_id)
+
+
+async def set_ocop_verified(officer: Account, product_id: int, verified: bool) -> None:
+    """An officer confirms the OCOP certificate against the province's decision."""
+    from marketplace.catalogue.queries import get_product
+
+    product = await get_product(product_id)
+    require_officer_for(officer, product.province_code)
+    async with write_transaction():
+        await ProductRow.update({ProductRow.ocop_verified: verified}).where(
+            ProductRow.id == product_id
+        )
+
+
+async def reserve_stock(product_id: int, quantity: int) -> bool:
+    """Take `quantity` units off the shelf if they are there; False (nothing changed) if not.
+
+    One conditional UPDATE, so two buyers can never both take the last unit. Call it inside the
+    caller's write transaction (checkout), which commits or rolls back with it.
+    """
+    if quantity <= 0:
+        raise ValueError("quantity must be positive")
+    async with write_transaction():
+        rows = (
+            await ProductRow.update({ProductRow.stock: ProductRow.stock - quantity})
+            .where(
+                (ProductRow.id == product_id)
+                & (ProductRow.stock >= quantity)
+                & (ProductRow.status == "active")
+            )
+            .returning(ProductRow.id)
+        )
+        if rows:
+            await reindex_product(product_id)
+    return bool(rows)
+
+
+async def release_stock(product_id: int, quantity: int) -> None:
+    """Put reserved units back (an unpaid order expired or was cancelled)."""
+    async with write_transaction():
+        await ProductRow.update({ProductRow.stock: ProductRow.stock + quantity}).where(
+            ProductRow.id == product_id
+        )
+        await reindex_product(product_id)

@@ -1,0 +1,179 @@
+"""Answering a query from the in-memory index: match the words, apply the filters, count the
+facets, rank (`ranking`) or sort the page, and suggest completions of the last word."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from heapq import nlargest
+
+from marketplace.search.highlight import MatchedTerms
+from marketplace.search.index import PAIRS, MemoryIndex
+from marketplace.search.matching import MAX_COMPLETIONS, WordMatch, any_field, match_word
+from marketplace.search.query import FACET_NAMES, SearchQuery
+from marketplace.search.ranking import rank
+from marketplace.search.tokens import Word, has_marks, words
+
+MAX_WORDS = 10
+SUGGESTIONS = 6
+SUGGESTION_CANDIDATES = 16
+
+
+@dataclass
+class Evaluation:
+    positions: list[int]
+    total: int
+    facets: dict[str, list[tuple[str, int]]]
+    matched: MatchedTerms
+    suggestions: list[str]
+    ignored_words: list[str]
+
+
+def evaluate(index: MemoryIndex, query: SearchQuery) -> Evaluation:
+    """The page of positions the query asks for, with facet counts and suggestions."""
+    typed = words(query.text)[:MAX_WORDS]
+    completing = bool(typed) and not query.text[-1:].isspace()
+    matches = [
+        match_word(index, word, completing and i == len(typed) - 1) for i, word in enumerate(typed)
+    ]
+    ignored = [m.word.text for m in matches if not m.any]
+    matches = [m for m in matches if m.any]
+    text_match = _text_match(index, matches) if matches or not typed else 0
+    filters = _filters(index, query)
+    base = text_match & filters.common
+    every_filter = filters.common
+    for bitmap in filters.by_facet.values():
+        every_filter &= bitmap
+    candidates = text_match & every_filter
+    if query.sort == "relevance":
+        positions = rank(index, matches, candidates, query.offset, query.page_size)
+    else:
+        positions = _sorted(index, query, candidates)
+    return Evaluation(
+        positions=positions,
+        total=candidates.bit_count(),
+        facets=_facet_counts(index, base, filters.by_facet),
+        matched=_matched_terms(matches),
+        suggestions=_suggestions(index, matches, typed, completing, every_filter),
+        ignored_words=ignored,
+    )
+
+
+def _text_match(index: MemoryIndex, matches: list[WordMatch]) -> int:
+    """Documents matching every word; if none, drop words from the end (Meilisearch's "last")."""
+    if not matches:
+        return index.alive
+    while True:
+        result = index.alive
+        for match in matches:
+            result &= match.any
+        if result or len(matches) == 1:
+            return result
+        matches.pop()
+
+
+# -- filters and facets ---------------------------------------------------------------------
+
+
+@dataclass
+class _Filters:
+    common: int
+    by_facet: dict[str, int]
+
+
+def _filters(index: MemoryIndex, query: SearchQuery) -> _Filters:
+    common = -1  # every bit set
+    if query.producer_id is not None:
+        common &= index.producer_bitmap(query.producer_id)
+    if query.price_min is not None or query.price_max is not None:
+        common &= index.prices.between(query.price_min, query.price_max)
+    chosen: dict[str, tuple[str, ...]] = {
+        "province": query.province_codes,
+        "ocop_group": tuple(str(g) for g in query.ocop_groups),
+        "ocop_stars": tuple(str(s) for s in range(query.min_stars or 6, 6)),
+        "certification": query.certifications,
+    }
+    by_facet: dict[str, int] = {}
+    for facet, values in chosen.items():
+        if values:
+            table = index.facets[facet]
+            bitmap = 0
+            for value in values:
+                bitmap |= table.get(value, 0)
+            by_facet[facet] = bitmap
+    return _Filters(common, by_facet)
+
+
+def _facet_counts(
+    index: MemoryIndex, base: int, by_facet: dict[str, int]
+) -> dict[str, list[tuple[str, int]]]:
+    counts: dict[str, list[tuple[str, int]]] = {}
+    for facet in FACET_NAMES:
+        scope = base
+        for other, bitmap in by_facet.items():
+            if other != facet:
+                scope &= bitmap
+        found = [
+            (value, (scope & bitmap).bit_count()) for value, bitmap in index.facets[facet].items()
+        ]
+        counts[facet] = sorted(((v, c) for v, c in found if c), key=lambda vc: (-vc[1], vc[0]))
+    return counts
+
+
+def _sorted(index: MemoryIndex, query: SearchQuery, candidates: int) -> list[int]:
+    if query.sort == "newest":
+        return index.changes.ordered(candidates, query.page_size, query.offset, descending=True)
+    descending = query.sort == "price_desc"
+    return index.prices.ordered(candidates, query.page_size, query.offset, descending)
+
+
+# -- highlighting and suggestions -----------------------------------------------------------
+
+
+def _matched_terms(matches: list[WordMatch]) -> MatchedTerms:
+    whole: set[str] = set()
+    prefixes: list[str] = []
+    for match in matches:
+        whole.update(match.whole_terms)
+        if match.completing:
+            prefixes.append(match.word.folded)
+    return MatchedTerms(frozenset(whole), tuple(prefixes))
+
+
+def _suggestions(
+    index: MemoryIndex,
+    matches: list[WordMatch],
+    typed: list[Word],
+    completing: bool,
+    every_filter: int,
+) -> list[str]:
+    """Ways to complete the last word that lead to products, most products first."""
+    if not completing or not matches or matches[-1].word is not typed[-1]:
+        return []
+    last = typed[-1]
+    context = index.alive & every_filter
+    for match in matches[:-1]:
+        context &= match.any
+    options = [
+        t
+        for t in index.completions(last.folded, MAX_COMPLETIONS)
+        if t != last.folded and t in index.display_forms  # words of names and labels
+    ]
+    popular = nlargest(SUGGESTION_CANDIDATES, options, key=index.frequency)
+    before = matches[-2].exact_terms[:1] if len(matches) > 1 else []
+    scored = []
+    for term in popular:
+        count = (context & any_field(index, [term])).bit_count()
+        together = (
+            (context & index.bitmap(PAIRS, f"{before[0]} {term}")).bit_count() if before else 0
+        )
+        if count:
+            scored.append((-together, -count, term))
+    lead = " ".join(_shown(index, w) for w in typed[:-1])
+    return [
+        f"{lead} {index.display_form(term)}".strip() for *_, term in sorted(scored)[:SUGGESTIONS]
+    ]
+
+
+def _shown(index: MemoryIndex, word: Word) -> str:
+    """A typed word as a suggestion shows it: with diacritics if the buyer left them out."""
+    return word.text if has_marks(word.text) else index.display_form(word.folded)

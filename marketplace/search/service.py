@@ -1,0 +1,217 @@
+"""Search's public service: record product changes, search, reindex, drain the outbox, health.
+
+The embedded index (`search_document`, compiled in memory by each process) is always kept, in
+the same transaction as the catalogue change, whatever the backend: it answers searches on
+SQLite and PostgreSQL deployments, and it answers them on Meilisearch deployments whenever
+Meilisearch does not (the result then says `degraded`). Meilisearch is fed from the outbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from marketplace.config import get_settings
+from marketplace.db import write_transaction
+from marketplace.search import store
+from marketplace.search.documents import SearchDocument
+from marketplace.search.embedded import EmbeddedSearch
+from marketplace.search.meili import MeiliSearch, MeiliUnavailable
+from marketplace.search.query import SearchQuery, SearchResult
+
+log = logging.getLogger(__name__)
+
+DocumentLoader = Callable[[list[int] | None], Awaitable[Sequence[SearchDocument]]]
+ChangedLoader = Callable[[list[int]], Awaitable[Sequence[SearchDocument]]]
+
+embedded = EmbeddedSearch()
+_meili: MeiliSearch | None = None
+_meili_configured = False
+
+
+def meilisearch() -> MeiliSearch | None:
+    """The Meilisearch backend when MEILISEARCH_URL is set, else None."""
+    global _meili, _meili_configured
+    if not _meili_configured:
+        settings = get_settings()
+        if settings.meilisearch_url:
+            _meili = MeiliSearch(settings.meilisearch_url, settings.meilisearch_api_key)
+        _meili_configured = True
+    return _meili
+
+
+def use_meilisearch(backend: MeiliSearch | None) -> None:
+    """Choose the Meilisearch backend explicitly (None: embedded only), instead of settings."""
+    global _meili, _meili_configured, _meili_down_until
+    _meili, _meili_configured, _meili_down_until = backend, True, 0.0
+
+
+def backend_name() -> str:
+    backend = meilisearch()
+    return backend.name if backend is not None else embedded.name
+
+
+async def product_changed(document: SearchDocument | None, product_id: int) -> None:
+    """Record what a product now looks like to buyers (None: they must no longer find it).
+
+    Call it inside the catalogue's write transaction: the embedded index and the outbox change
+    with the product or not at all, and the change is searchable as soon as it is committed.
+    """
+    if document is not None and document.product_id != product_id:
+        raise ValueError(f"document of product {document.product_id} given for {product_id}")
+    async with write_transaction():
+        state = await store.next_version()
+        await store.save_document(product_id, state.version, document)
+        await store.queue(product_id, state.version)
+
+
+RETRY_MEILISEARCH_AFTER_SECONDS = 10.0
+_meili_down_until = 0.0
+
+
+async def search(query: SearchQuery) -> SearchResult:
+    """Products matching `query`: from Meilisearch if configured and answering, else embedded.
+
+    After Meilisearch fails, searches go straight to the embedded index for a few seconds,
+    so that buyers do not each wait for a timeout while it is down.
+    """
+    global _meili_down_until
+    query.validate()
+    backend = meilisearch()
+    if backend is None:
+        return await embedded.search(query)
+    if time.monotonic() < _meili_down_until:
+        return _replace(await embedded.search(query), degraded=True)
+    started = time.perf_counter()
+    try:
+        result = await backend.search(query)
+    except MeiliUnavailable as error:
+        log.warning("Meilisearch unavailable, answering from the embedded index: %s", error)
+        _meili_down_until = time.monotonic() + RETRY_MEILISEARCH_AFTER_SECONDS
+        return _replace(await embedded.search(query), degraded=True)
+    return _replace(result, took_ms=round((time.perf_counter() - started) * 1000, 2))
+
+
+async def warm_up() -> None:
+    """Compile the embedded index now rather than at the first search."""
+    await embedded.current()
+
+
+def _replace(result: SearchResult, **changes: object) -> SearchResult:
+    from dataclasses import replace
+
+    return replace(result, **changes)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class ReindexReport:
+    documents: int
+    backend: str
+
+
+async def reindex(load: DocumentLoader) -> ReindexReport:
+    """Rebuild the index from the catalogue: `load(None)` gives every active product.
+
+    The embedded index is replaced in one transaction, which first takes the version lock so
+    that no product change can slip between loading and writing. Meilisearch, if configured,
+    then gets a fresh index swapped in, and the outbox rows it made redundant are dropped.
+    """
+    async with write_transaction():
+        state = await store.next_generation()
+        documents = list(await load(None))
+        await store.replace_all(documents, state.version)
+    embedded.forget()
+    backend = meilisearch()
+    if backend is not None:
+        await backend.replace_all(documents)
+        async with write_transaction():
+            await store.forget_up_to(state.version)
+    return ReindexReport(len(documents), backend_name())
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What a drain of the outbox did. `error` is set when Meilisearch could not be fed."""
+
+    sent: int
+    removed: int
+    remaining: int
+    error: str | None = None
+
+
+async def sync_outbox(
+    load: ChangedLoader,
+    *,
+    attempts: int = 5,
+    backoff_seconds: float = 0.5,
+    batch_size: int = 500,
+) -> SyncReport:
+    """Send the outbox's changes to Meilisearch, retrying with exponential backoff.
+
+    Rows are deleted only after Meilisearch has applied the change, and only if the product
+    did not change again meanwhile, so an outage delays the index and loses nothing.
+    """
+    backend = meilisearch()
+    if backend is None:
+        return SyncReport(0, 0, await store.backlog(), "meilisearch_not_configured")
+    sent = removed = 0
+    while True:
+        batch = await store.pending(batch_size)
+        if not batch:
+            return SyncReport(sent, removed, 0)
+        try:
+            batch_sent, batch_removed = await _deliver(
+                backend, load, batch, attempts, backoff_seconds
+            )
+        except MeiliUnavailable as error:
+            async with write_transaction():
+                await store.failed(batch, str(error))
+            return SyncReport(sent, removed, await store.backlog(), str(error))
+        async with write_transaction():
+            await store.delivered(batch)
+        sent, removed = sent + batch_sent, removed + batch_removed
+        if len(batch) < batch_size:
+            return SyncReport(sent, removed, await store.backlog())
+
+
+async def _deliver(
+    backend: MeiliSearch,
+    load: ChangedLoader,
+    batch: list[store.Pending],
+    attempts: int,
+    backoff_seconds: float,
+) -> tuple[int, int]:
+    product_ids = [item.product_id for item in batch]
+    documents = list(await load(product_ids))
+    found = {d.product_id for d in documents}
+    removed = [product_id for product_id in product_ids if product_id not in found]
+    for attempt in range(attempts):
+        try:
+            await backend.put(documents, removed)
+            return len(documents), len(removed)
+        except MeiliUnavailable:
+            if attempt == attempts - 1:
+                raise
+            await asyncio.sleep(backoff_seconds * 2**attempt)
+    raise AssertionError("unreachable")
+
+
+@dataclass(frozen=True)
+class SearchHealth:
+    """`status`: ok, or degraded when Meilisearch does not answer (the embedded index does)."""
+
+    status: str
+    backend: str
+    outbox_backlog: int
+
+
+async def health() -> SearchHealth:
+    backlog = await store.backlog()
+    backend = meilisearch()
+    if backend is None:
+        return SearchHealth("ok", embedded.name, backlog)
+    status = "ok" if await backend.healthy() else "degraded"
+    return SearchHealth(status, backend.name, backlog)

@@ -1,0 +1,136 @@
+"""Typo tolerance for Vietnamese, in the spirit of Meilisearch's, adapted to short syllables.
+
+Meilisearch allows one typo from 5 letters and two from 9, and counts a typo on the first
+letter as two. Vietnamese syllables are short (folded, most have 2–5 letters) and a changed
+letter in a short syllable usually spells another real syllable ("gao" rice, "cao" tall), so:
+
+- words of 1–3 letters get no typo;
+- from 4 letters, one typo of the kinds that rarely make another syllable: an extra letter
+  ("gaoo", "bưởii") or two swapped letters ("boui");
+- from 5 letters, any single typo (missing, extra, changed or swapped letter);
+- from 9 letters, two typos;
+- the first letter is never wrong (it counts as two typos, as in Meilisearch).
+
+A word typed with a Vietnamese input method that did not convert ("nuwowcs" for "nước" in
+Telex, "d9a65c" for "đặc" in VNI) is decoded first; that is a faithful spelling, not a typo.
+Typos are only tried for a word that is not itself in the vocabulary, so that a known word
+never drags in its neighbours ("bưởi" does not also match "bơi").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_VOWELS = frozenset("aeiouy")
+_TONE_KEYS = frozenset("sfrxjz")
+_DOUBLE_VOWEL = re.compile(r"([aeo])\1")
+_VNI_DIGITS = re.compile(r"[1-9]")
+
+
+def allowed_typos(word: str) -> int:
+    if len(word) >= 9:
+        return 2
+    return 1 if len(word) >= 4 else 0
+
+
+def decode_input_method(word: str) -> str | None:
+    """The word a Telex or VNI keystroke sequence stands for, folded; None if it is not one."""
+    if any(c.isdigit() for c in word) and any(c.isalpha() for c in word):
+        decoded = _VNI_DIGITS.sub("", word)
+        return decoded if decoded and decoded != word else None
+    decoded = _decode_telex(word)
+    return decoded if decoded != word else None
+
+
+def _decode_telex(word: str) -> str:
+    text = word.replace("dd", "d")
+    out: list[str] = []
+    seen_vowel = False
+    for char in text:
+        if char == "w":
+            if out and out[-1] in _VOWELS:
+                continue  # aw, ow, uw: the breve or horn
+            out.append("u")  # w alone is ư
+            seen_vowel = True
+            continue
+        if char in _TONE_KEYS and seen_vowel:
+            continue  # no Vietnamese final consonant is s, f, r, x, j or z
+        seen_vowel = seen_vowel or char in _VOWELS
+        out.append(char)
+    return _DOUBLE_VOWEL.sub(r"\1", "".join(out))
+
+
+def distance(typed: str, term: str) -> int:
+    """Typos between what was typed and a term (optimal string alignment, first letter x2)."""
+    rows = len(typed) + 1
+    cols = len(term) + 1
+    previous2: list[int] = []
+    previous = list(range(cols))
+    for i in range(1, rows):
+        current = [i] + [0] * (cols - 1)
+        for j in range(1, cols):
+            cost = 0 if typed[i - 1] == term[j - 1] else 1
+            best = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and typed[i - 1] == term[j - 2] and typed[i - 2] == term[j - 1]:
+                best = min(best, previous2[j - 2] + 1)
+            current[j] = best
+        previous2, previous = previous, current
+    first_letter_penalty = 1 if typed[:1] != term[:1] else 0
+    return previous[-1] + first_letter_penalty
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _is_cheap_typo(typed: str, term: str) -> bool:
+    """An extra letter or two swapped letters: the only typos allowed on 4-letter words."""
+    if len(term) == len(typed) - 1:
+        return True
+    return len(term) == len(typed) and sorted(term) == sorted(typed)
+
+
+class TypoIndex:
+    """A deletion index over the vocabulary (SymSpell), to find terms within a typo or two."""
+
+    def __init__(self) -> None:
+        self._by_deletion: dict[str, set[str]] = {}
+        self._terms: set[str] = set()
+
+    def add(self, term: str) -> None:
+        if term in self._terms or len(term) < 3 or term.isdigit():
+            return
+        self._terms.add(term)
+        variants = _deletions(term)
+        if len(term) >= 8:
+            variants |= {d2 for d in variants for d2 in _deletions(d)}
+        for variant in variants:
+            self._by_deletion.setdefault(variant, set()).add(term)
+
+    def add_all(self, terms: Iterable[str]) -> None:
+        for term in terms:
+            self.add(term)
+
+    def corrections(self, typed: str) -> dict[str, int]:
+        """Known terms within the typos `typed` is allowed, with their number of typos."""
+        budget = allowed_typos(typed)
+        if budget == 0 or typed.isdigit():
+            return {}
+        deletions = _deletions(typed)
+        if budget >= 2:
+            deletions |= {d2 for d in deletions for d2 in _deletions(d)}
+        candidates = set(self._by_deletion.get(typed, ()))
+        for variant in deletions:
+            if variant in self._terms:
+                candidates.add(variant)
+            candidates |= self._by_deletion.get(variant, set())
+        found: dict[str, int] = {}
+        for term in candidates:
+            typos = distance(typed, term)
+            if typos == 0 or typos > budget:
+                continue
+            if len(typed) < 5 and not _is_cheap_typo(typed, term):
+                continue
+            found[term] = typos
+        return found

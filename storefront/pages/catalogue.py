@@ -1,0 +1,176 @@
+"""Buyer pages of the catalogue: home, product list with filters, product, producer.
+
+The list is a plain GET form, so filters work without JavaScript and every result page has a
+URL that can be shared. Query values that make no sense are ignored rather than refused: a
+buyer who mistypes a price still gets a page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Request, get
+from litestar.params import FromPath
+from litestar.response import Template
+
+from marketplace import places
+from marketplace.catalogue import members
+from marketplace.catalogue.ocop import CERTIFICATIONS, GROUPS, PRODUCT_SETS
+from marketplace.catalogue.queries import (
+    get_producer_by_slug,
+    get_product_by_slug,
+    list_products,
+)
+from marketplace.catalogue.schemas import PRODUCER_KINDS, SORTS, Product, ProductFilters
+from marketplace.catalogue.typed_values import parse_whole_number
+from marketplace.errors import ApplicationError, NotFound
+from storefront.auth import current_account
+
+PAGE_SIZE = 24
+FILTER_NAMES = (
+    "province",
+    "commune",
+    "group",
+    "set",
+    "stars",
+    "certification",
+    "producer",
+    "price_min",
+    "price_max",
+    "sort",
+)
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """The product list as the URL asks for it, cleaned; `form` holds what to show back."""
+
+    filters: ProductFilters
+    sort: str
+    page: int
+    form: dict[str, str]
+
+
+def _small_int(raw: str, allowed: range) -> int | None:
+    return int(raw) if raw.isdigit() and int(raw) in allowed else None
+
+
+def _money(raw: str) -> int | None:
+    try:
+        return parse_whole_number(raw, "price") if raw.strip() else None
+    except ApplicationError:
+        return None
+
+
+def _province_code(raw: str) -> str | None:
+    try:
+        return places.province(raw).code if raw else None
+    except ApplicationError:
+        return None
+
+
+def parse_list_query(params: Any) -> ListQuery:
+    """Turn the list page's query string into filters, ignoring values that make no sense."""
+    raw = {name: str(params.get(name, "")).strip() for name in FILTER_NAMES}
+    province_code = _province_code(raw["province"])
+    commune_code = raw["commune"] if raw["commune"].isdigit() and province_code else None
+    stars = _small_int(raw["stars"], range(3, 6))
+    certification = raw["certification"] if raw["certification"] in CERTIFICATIONS else None
+    filters = ProductFilters(
+        province_code=province_code,
+        commune_code=commune_code,
+        ocop_group=_small_int(raw["group"], range(1, len(GROUPS) + 1)),
+        ocop_set=_small_int(raw["set"], range(1, len(PRODUCT_SETS) + 1)),
+        min_stars=stars,
+        certification=certification,
+        producer_slug=raw["producer"] or None,
+        price_min=_money(raw["price_min"]),
+        price_max=_money(raw["price_max"]),
+    )
+    sort = raw["sort"] if raw["sort"] in SORTS else "newest"
+    page_text = str(params.get("page", "1"))
+    page = int(page_text) if page_text.isdigit() and 0 < int(page_text) < 10_000 else 1
+    return ListQuery(filters, sort, page, raw)
+
+
+def page_url(form: dict[str, str], page: int) -> str:
+    query = {name: value for name, value in form.items() if value}
+    if page > 1:
+        query["page"] = str(page)
+    return "/products" + (f"?{urlencode(query)}" if query else "")
+
+
+def _communes_of(province_code: str | None) -> list[places.Commune]:
+    return places.communes(province_code) if province_code else []
+
+
+@get("/products", name="products", include_in_schema=False)
+async def product_list_page(request: Request[Any, Any, Any]) -> Template:
+    query = parse_list_query(request.query_params)
+    found = await list_products(query.filters, query.sort, query.page, PAGE_SIZE)
+    last_page = max(1, -(-found.total // PAGE_SIZE))
+    return Template(
+        template_name="catalogue/products.html",
+        context={
+            "products": found.items,
+            "total": found.total,
+            "page": found.page,
+            "form": query.form,
+            "filtered": any(query.form[name] for name in FILTER_NAMES if name != "sort"),
+            "previous_url": page_url(query.form, found.page - 1) if found.page > 1 else None,
+            "next_url": page_url(query.form, found.page + 1) if found.page < last_page else None,
+            "provinces": places.provinces(),
+            "communes": _communes_of(query.filters.province_code),
+            "groups": GROUPS,
+            "product_sets": PRODUCT_SETS,
+            "certifications": CERTIFICATIONS,
+        },
+    )
+
+
+async def _visible_product(request: Request[Any, Any, Any], slug: str) -> Product:
+    """The product, unless it is a draft that only its producer's members may preview."""
+    product = await get_product_by_slug(slug)
+    if product.status == "draft":
+        account = await current_account(request)
+        if account is None or await members.role_in(account.id, product.producer_id) is None:
+            raise NotFound("product_not_found", "Không tìm thấy sản phẩm.", "Product not found.")
+    return product
+
+
+@get("/products/{slug:str}", name="product", include_in_schema=False)
+async def product_page(request: Request[Any, Any, Any], slug: FromPath[str]) -> Template:
+    product = await _visible_product(request, slug)
+    return Template(
+        template_name="catalogue/product.html",
+        context={
+            "product": product,
+            "groups": GROUPS,
+            "product_sets": PRODUCT_SETS,
+            "certifications": CERTIFICATIONS,
+        },
+    )
+
+
+@get("/producers/{slug:str}", name="producer", include_in_schema=False)
+async def producer_page(request: Request[Any, Any, Any], slug: FromPath[str]) -> Template:
+    producer = await get_producer_by_slug(slug)
+    page_text = str(request.query_params.get("page", "1"))
+    page = int(page_text) if page_text.isdigit() and 0 < int(page_text) < 10_000 else 1
+    found = await list_products(ProductFilters(producer_id=producer.id), "name", page, PAGE_SIZE)
+    last_page = max(1, -(-found.total // PAGE_SIZE))
+    base = f"/producers/{producer.slug}"
+    return Template(
+        template_name="catalogue/producer.html",
+        context={
+            "producer": producer,
+            "kinds": PRODUCER_KINDS,
+            "products": found.items,
+            "total": found.total,
+            "previous_url": f"{base}?page={page - 1}" if page > 1 else None,
+            "next_url": f"{base}?page={page + 1}" if page < last_page else None,
+            "certifications": CERTIFICATIONS,
+        },
+    )
