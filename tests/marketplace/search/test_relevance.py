@@ -1,0 +1,139 @@
+"""Relevance: real queries, typed the way buyers type them, and what must come out on top.
+
+Each row: the query, how many of the first results to look at, and the products that must all
+be among them. The table runs on the embedded backend (SQLite or PostgreSQL, by the run) and,
+when MEILISEARCH_URL points at a server, on Meilisearch too. Rows marked `embedded` rely on
+decoding Vietnamese input methods, which Meilisearch does not do.
+"""
+
+import os
+import secrets
+
+import pytest
+
+from marketplace import search
+from marketplace.search import SearchQuery
+from marketplace.search.meili import MeiliSearch
+from tests.search_fixtures import BY_NAME, CATALOGUE
+
+BOTH, EMBEDDED = "both", "embedded"
+
+TABLE = [
+    # what buyers type without diacritics
+    ("buoi ngoc lu", 1, ["Bưởi Ngọc Lũ"], BOTH),
+    ("nuoc mam", 2, ["Nước mắm Ba Làng", "Nước mắm cốt cá cơm thượng hạng"], BOTH),
+    ("nuoc mam ba lang", 1, ["Nước mắm Ba Làng"], BOTH),
+    ("dac san thanh hoa", 3, ["Nem chua Thanh Hóa"], BOTH),
+    ("mat ong", 2, ["Mật ong rừng Cúc Phương", "Mật ong hoa nhãn"], BOTH),
+    ("nem chua", 1, ["Nem chua Thanh Hóa"], BOTH),
+    ("gao", 2, ["Gạo nếp cái hoa vàng Kim Sơn", "Gạo hữu cơ Kim Sơn"], BOTH),
+    ("chuoi ngu", 1, ["Chuối ngự An Ninh"], BOTH),
+    ("nho dong du", 1, ["Nho Đồng Du"], BOTH),
+    ("che xanh", 1, ["Chè xanh Như Xuân"], BOTH),
+    ("ruou nep", 1, ["Rượu nếp Kim Sơn"], BOTH),
+    ("chieu coi nga son", 1, ["Chiếu cói Nga Sơn"], BOTH),
+    ("toi ly son", 1, ["Tỏi Lý Sơn"], BOTH),
+    ("banh gai", 1, ["Bánh gai Tứ Trụ"], BOTH),
+    ("ngoc lu", 2, ["Bưởi Ngọc Lũ", "Dưa hấu Ngọc Lũ"], BOTH),
+    ("buoi dien", 1, ["Bưởi Diễn"], BOTH),
+    # with diacritics, full or partial, old or new tone placement
+    ("Bưởi Ngọc Lũ", 1, ["Bưởi Ngọc Lũ"], BOTH),
+    ("nước mắm", 2, ["Nước mắm Ba Làng", "Nước mắm cốt cá cơm thượng hạng"], BOTH),
+    ("mật ong rừng", 1, ["Mật ong rừng Cúc Phương"], BOTH),
+    ("gạo", 2, ["Gạo nếp cái hoa vàng Kim Sơn", "Gạo hữu cơ Kim Sơn"], BOTH),
+    ("gáo", 1, ["Gáo dừa mỹ nghệ"], EMBEDDED),
+    ("bánh mật", 1, ["Bánh mật Nga Sơn"], BOTH),
+    ("nem chua thanh hoá", 1, ["Nem chua Thanh Hóa"], BOTH),
+    ("buoi ngọc lu", 1, ["Bưởi Ngọc Lũ"], BOTH),
+    # typos and keys an input method left behind
+    ("bưởii", 2, ["Bưởi Ngọc Lũ", "Bưởi Diễn"], BOTH),
+    ("buoii ngoc lu", 1, ["Bưởi Ngọc Lũ"], BOTH),
+    ("nuoc mamm", 2, ["Nước mắm Ba Làng", "Nước mắm cốt cá cơm thượng hạng"], BOTH),
+    ("chieu coii", 1, ["Chiếu cói Nga Sơn"], BOTH),
+    ("nuwowcs mawms", 2, ["Nước mắm Ba Làng", "Nước mắm cốt cá cơm thượng hạng"], EMBEDDED),
+    ("mats ong", 2, ["Mật ong rừng Cúc Phương", "Mật ong hoa nhãn"], BOTH),
+    ("ddac sanr thanh hoas", 3, ["Nem chua Thanh Hóa"], EMBEDDED),
+    ("gaoj", 2, ["Gạo nếp cái hoa vàng Kim Sơn", "Gạo hữu cơ Kim Sơn"], BOTH),
+    # as you type: the last word is a prefix, even of one or two letters
+    ("mật o", 2, ["Mật ong rừng Cúc Phương", "Mật ong hoa nhãn"], BOTH),
+    ("nem ch", 1, ["Nem chua Thanh Hóa"], BOTH),
+    ("bưởi ng", 1, ["Bưởi Ngọc Lũ"], BOTH),
+    ("chuoi n", 1, ["Chuối ngự An Ninh"], BOTH),
+    ("nuoc m", 2, ["Nước mắm Ba Làng", "Nước mắm cốt cá cơm thượng hạng"], BOTH),
+    # labels: producer, place, keywords; English descriptions
+    ("nem chua xu thanh", 1, ["Nem chua Thanh Hóa"], BOTH),
+    ("cuc phuong", 2, ["Mật ong rừng Cúc Phương", "Mật ong hoa nhãn"], BOTH),
+    ("pomelo", 1, ["Bưởi Ngọc Lũ"], BOTH),
+    ("fish sauce", 1, ["Nước mắm Ba Làng"], BOTH),
+]
+
+SHORT_PREFIXES = ["b", "ch", "ng", "m"]
+
+
+async def load_catalogue(product_ids):
+    if product_ids is None:
+        return list(CATALOGUE)
+    return [d for d in CATALOGUE if d.product_id in product_ids]
+
+
+def rows(backend):
+    return [
+        pytest.param(query, top, expected, id=query)
+        for query, top, expected, where in TABLE
+        if where in (BOTH, backend)
+    ]
+
+
+async def check(query, top, expected):
+    result = await search.search(SearchQuery(text=query))
+    found = [hit.name for hit in result.hits[:top]]
+    missing = [name for name in expected if name not in found]
+    assert not missing, f"{query!r}: top {top} are {found}"
+
+
+@pytest.fixture(scope="module")
+def fixture_names_exist():
+    for _, _, expected, _ in TABLE:
+        for name in expected:
+            assert name in BY_NAME
+
+
+@pytest.mark.parametrize(("query", "top", "expected"), rows(EMBEDDED))
+async def test_embedded_backend_puts_them_on_top(db, fixture_names_exist, query, top, expected):
+    await search.reindex(load_catalogue)
+    await check(query, top, expected)
+
+
+@pytest.mark.parametrize("prefix", SHORT_PREFIXES)
+async def test_short_prefixes_bring_names_starting_with_them(db, prefix):
+    await search.reindex(load_catalogue)
+    result = await search.search(SearchQuery(text=prefix, page_size=3))
+    assert result.total > 0
+    for hit in result.hits:
+        assert any(w.folded.startswith(prefix) for w in _words(hit.name)), hit.name
+
+
+def _words(text):
+    from marketplace.search.tokens import words
+
+    return words(text)
+
+
+@pytest.fixture
+async def meilisearch_backend(db):
+    backend = MeiliSearch(
+        os.environ["MEILISEARCH_URL"],
+        os.environ.get("MEILISEARCH_API_KEY"),
+        index_uid=f"langso_test_{secrets.token_hex(4)}",
+    )
+    search.use_meilisearch(backend)
+    await search.reindex(load_catalogue)
+    yield backend
+    await backend.client.delete_index_if_exists(backend.index_uid)
+    search.use_meilisearch(None)
+
+
+@pytest.mark.meilisearch
+@pytest.mark.parametrize(("query", "top", "expected"), rows("meilisearch"))
+async def test_meilisearch_puts_them_on_top(meilisearch_backend, query, top, expected):
+    await check(query, top, expected)

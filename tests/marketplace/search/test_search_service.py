@@ -1,0 +1,218 @@
+"""The search service on the embedded backend (SQLite or PostgreSQL, by the run)."""
+
+import time
+from dataclasses import replace
+
+import pytest
+
+from marketplace import search
+from marketplace.db import write_transaction
+from marketplace.errors import InvalidInput
+from marketplace.search import SearchQuery
+from tests.search_fixtures import BY_NAME, CATALOGUE, product_id
+
+
+async def load_catalogue(product_ids):
+    if product_ids is None:
+        return list(CATALOGUE)
+    return [d for d in CATALOGUE if d.product_id in product_ids]
+
+
+async def names(text="", **filters):
+    result = await search.search(SearchQuery(text=text, **filters))
+    return [hit.name for hit in result.hits]
+
+
+@pytest.fixture
+async def catalogue(db):
+    await search.reindex(load_catalogue)
+
+
+async def test_a_changed_product_is_searchable_as_soon_as_it_is_committed(db):
+    document = BY_NAME["Bưởi Ngọc Lũ"]
+    async with write_transaction():
+        await search.product_changed(document, document.product_id)
+    assert await names("buoi ngoc lu") == ["Bưởi Ngọc Lũ"]
+
+
+async def test_a_product_no_longer_visible_is_no_longer_found(catalogue):
+    async with write_transaction():
+        await search.product_changed(None, product_id("Nem chua Thanh Hóa"))
+    assert "Nem chua Thanh Hóa" not in await names("nem chua")
+
+
+async def test_a_renamed_product_is_found_by_its_new_name_only(catalogue):
+    renamed = replace(BY_NAME["Nho Đồng Du"], name="Nho hạ đen Đồng Du")
+    async with write_transaction():
+        await search.product_changed(renamed, renamed.product_id)
+    assert await names("nho ha den") == ["Nho hạ đen Đồng Du"]
+    assert await names("nho dong du") == ["Nho hạ đen Đồng Du"]
+    assert (await search.search(SearchQuery(text="Nho Đồng Du"))).total == 1
+
+
+async def test_a_rolled_back_change_is_neither_searchable_nor_queued(catalogue):
+    before = (await search.health()).outbox_backlog
+    new = replace(BY_NAME["Tỏi Lý Sơn"], product_id=99, name="Tỏi đen Lý Sơn")
+    with pytest.raises(RuntimeError):
+        async with write_transaction():
+            await search.product_changed(new, 99)
+            raise RuntimeError("the catalogue change failed")
+    assert "Tỏi đen Lý Sơn" not in await names("toi den")
+    assert (await search.health()).outbox_backlog == before
+
+
+async def test_every_change_leaves_one_outbox_row_per_product(db):
+    document = BY_NAME["Mật ong hoa nhãn"]
+    for price in (220_000, 230_000, 240_000):
+        async with write_transaction():
+            await search.product_changed(replace(document, price_vnd=price), document.product_id)
+    health = await search.health()
+    assert health.outbox_backlog == 1
+    assert health.backend in {"sqlite", "postgresql"}
+    assert health.status == "ok"
+
+
+async def test_a_document_for_another_product_is_refused(db):
+    with pytest.raises(ValueError):
+        await search.product_changed(BY_NAME["Bưởi Diễn"], 1)
+
+
+async def test_reindex_replaces_the_whole_index(catalogue):
+    only_rice = [d for d in CATALOGUE if d.name.startswith("Gạo")]
+
+    async def load(product_ids):
+        return only_rice
+
+    report = await search.reindex(load)
+    assert report.documents == 2
+    assert sorted(await names()) == sorted(d.name for d in only_rice)
+
+
+async def test_the_empty_query_lists_everything_the_filters_let_through(catalogue):
+    result = await search.search(SearchQuery(province_codes=("38",), page_size=100))
+    assert result.total == len([d for d in CATALOGUE if d.province_code == "38"])
+    stars = [hit.ocop_stars or 0 for hit in result.hits]
+    assert stars == sorted(stars, reverse=True)
+
+
+async def test_facets_count_matches_and_ignore_their_own_filter(catalogue):
+    result = await search.search(SearchQuery(text="dac san", province_codes=("38",)))
+    provinces = {f.value: f.count for f in result.facets["province"]}
+    everywhere = await search.search(SearchQuery(text="dac san"))
+    assert provinces == {f.value: f.count for f in everywhere.facets["province"]}
+    assert result.total == provinces["38"]
+    stars = {f.value: f.count for f in result.facets["ocop_stars"]}
+    assert sum(stars.values()) == len([h for h in result.hits if h.ocop_stars])
+
+
+async def test_filters_combine_stars_certification_price_and_producer(catalogue):
+    assert set(await names(min_stars=5)) == {
+        "Gạo hữu cơ Kim Sơn",
+        "Bưởi Diễn",
+        "Nước mắm cốt cá cơm thượng hạng",
+    }
+    assert set(await names(certifications=("organic",))) == {
+        "Mật ong rừng Cúc Phương",
+        "Gạo hữu cơ Kim Sơn",
+    }
+    cheap = await search.search(SearchQuery(price_min=30_000, price_max=45_000, page_size=100))
+    assert cheap.hits and all(30_000 <= h.price_vnd <= 45_000 for h in cheap.hits)
+    assert cheap.total == len([d for d in CATALOGUE if 30_000 <= d.price_vnd <= 45_000])
+    from_kim_son = await names("gao", producer_id=6)
+    assert set(from_kim_son[:2]) == {"Gạo nếp cái hoa vàng Kim Sơn", "Gạo hữu cơ Kim Sơn"}
+    assert from_kim_son[2:] == ["Rượu nếp Kim Sơn"]  # "gạo nếp" is in its description
+
+
+async def test_groups_filter_as_alternatives(catalogue):
+    found = await search.search(SearchQuery(ocop_groups=(2, 4), page_size=100))
+    assert {h.name for h in found.hits} == {d.name for d in CATALOGUE if d.ocop_group in (2, 4)}
+
+
+async def test_price_sorts_order_every_match(catalogue):
+    up = await search.search(SearchQuery(text="mat", sort="price_asc"))
+    prices = [h.price_vnd for h in up.hits]
+    assert prices == sorted(prices) and len(prices) >= 2
+    down = await search.search(SearchQuery(text="mat", sort="price_desc"))
+    assert [h.price_vnd for h in down.hits] == sorted(prices, reverse=True)
+
+
+async def test_newest_first(catalogue):
+    result = await search.search(SearchQuery(sort="newest", page_size=3))
+    newest = sorted(CATALOGUE, key=lambda d: d.updated_at, reverse=True)[:3]
+    assert [h.name for h in result.hits] == [d.name for d in newest]
+
+
+async def test_pages_split_the_matches_without_overlap(catalogue):
+    seen = []
+    for page in (1, 2, 3):
+        result = await search.search(SearchQuery(text="dac san", page=page, page_size=2))
+        seen += [h.product_id for h in result.hits]
+    assert len(seen) == len(set(seen)) == min(6, result.total)
+
+
+async def test_matches_are_marked_in_escaped_html(db):
+    document = replace(
+        BY_NAME["Nem chua Thanh Hóa"], name='Nem chua <script>alert("x")</script> "ngon"'
+    )
+    async with write_transaction():
+        await search.product_changed(document, document.product_id)
+    hit = (await search.search(SearchQuery(text="nem chua"))).hits[0]
+    assert "<script>" not in hit.name_html
+    assert hit.name_html.startswith("<mark>Nem</mark> <mark>chua</mark> &lt;script&gt;")
+    assert "<mark>Nem</mark> <mark>chua</mark>" in hit.snippet_html
+
+
+async def test_a_prefix_is_marked_on_the_letters_typed(catalogue):
+    hit = (await search.search(SearchQuery(text="mật o"))).hits[0]
+    assert "<mark>Mật</mark> <mark>o</mark>ng" in hit.name_html
+
+
+async def test_nonsense_answers_nothing_quickly(catalogue):
+    started = time.perf_counter()
+    result = await search.search(SearchQuery(text="xqzw vvvv"))
+    assert result.total == 0 and result.hits == []
+    assert result.ignored_words == ["xqzw", "vvvv"]
+    assert time.perf_counter() - started < 1
+
+
+async def test_a_word_no_product_has_is_left_out(catalogue):
+    result = await search.search(SearchQuery(text="nem chua xqzw"))
+    assert result.ignored_words == ["xqzw"]
+    assert result.hits[0].name == "Nem chua Thanh Hóa"
+
+
+async def test_suggestions_complete_the_last_word(catalogue):
+    result = await search.search(SearchQuery(text="mật o"))
+    assert result.suggestions[0] == "mật ong"
+    assert (await search.search(SearchQuery(text="nuoc m"))).suggestions[0] == "nước mắm"
+
+
+async def test_another_worker_sees_changes_at_its_next_search(catalogue):
+    from marketplace.search.embedded import EmbeddedSearch
+
+    other_worker = EmbeddedSearch()
+    before = await other_worker.search(SearchQuery(text="dua hau"))
+    assert [h.name for h in before.hits] == ["Dưa hấu Ngọc Lũ"]
+    async with write_transaction():
+        await search.product_changed(None, product_id("Dưa hấu Ngọc Lũ"))
+    after = await other_worker.search(SearchQuery(text="dua hau"))
+    assert "Dưa hấu Ngọc Lũ" not in [h.name for h in after.hits]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        SearchQuery(page_size=101),
+        SearchQuery(page_size=0),
+        SearchQuery(page=0),
+        SearchQuery(min_stars=6),
+        SearchQuery(price_min=-1),
+        SearchQuery(text="a" * 201),
+        SearchQuery(sort="cheapest"),  # type: ignore[arg-type]
+    ],
+)
+async def test_out_of_range_requests_are_refused(query):
+    with pytest.raises(InvalidInput) as refused:
+        await search.search(query)
+    assert refused.value.code == "search_query_invalid"
+    assert refused.value.fields
