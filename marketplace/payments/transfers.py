@@ -1,0 +1,235 @@
+"""Reconciling reported bank transfers with orders.
+
+Every transfer a provider reports is stored once per (connection, provider transaction id):
+the same webhook delivered ten times, or ten times at once, makes one payment. Only credits
+into the producer's own bank account count; the order is found by its reference anywhere in
+the normalised transfer message and the amount decides the intent's state
+(`marketplace.orders.settlement.credit_order`). Credits without a known reference wait for
+the seller to assign them ("gán cho đơn").
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from marketplace.accounts.service import Account
+from marketplace.catalogue import members
+from marketplace.catalogue.queries import payment_account
+from marketplace.db import write_transaction
+from marketplace.errors import Conflict
+from marketplace.orders.schemas import DELIVERY_COD, ReceivedTransfer, TransferOutcome
+from marketplace.orders.settlement import credit_order, lock_order, order_not_found
+from marketplace.orders.tables import Order as OrderRow
+from marketplace.orders.tables import ReceivedTransfer as TransferRow
+from marketplace.payments.connections import Connection, endpoint
+from marketplace.payments.providers import Transfer
+from marketplace.payments.references import find_reference
+
+MATCHED = "matched"
+UNMATCHED = "unmatched"
+ASSIGNED = "assigned"
+IGNORED_OUTGOING = "ignored_outgoing"
+IGNORED_OTHER_ACCOUNT = "ignored_other_account"
+
+
+def _account_key(account: str) -> str:
+    return "".join(account.split()).upper()
+
+
+def _into_account(transfer: Transfer, account: str) -> bool:
+    # SePay and Casso may report a virtual/sub account in front of the real one.
+    candidates = [
+        transfer.account_number,
+        str(transfer.raw.get("subAccount") or ""),
+        str(transfer.raw.get("virtualAccountNumber") or ""),
+    ]
+    return _account_key(account) in {_account_key(c) for c in candidates if c}
+
+
+async def _claim(connection: Connection, transfer: Transfer, now: datetime) -> int | None:
+    """Store the transfer; None when this (connection, transaction id) was stored before."""
+    rows = (
+        await TransferRow.insert(
+            TransferRow(
+                connection=connection.id,
+                producer=connection.producer_id,
+                provider=transfer.provider,
+                provider_transaction_id=transfer.transaction_id[:100],
+                account_number=transfer.account_number[:40],
+                amount_vnd=transfer.amount_vnd,
+                direction=transfer.direction,
+                message=transfer.message,
+                occurred_at=transfer.occurred_at,
+                received_at=now,
+                disposition=UNMATCHED,
+                raw_json=json.dumps(transfer.raw, ensure_ascii=False, default=str),
+            )
+        )
+        .on_conflict(
+            target=(TransferRow.connection, TransferRow.provider_transaction_id),
+            action="DO NOTHING",
+        )
+        .returning(TransferRow.id)
+    )
+    return int(rows[0]["id"]) if rows else None
+
+
+async def _order_for_message(producer_id: int, message: str) -> int | None:
+    for reference in find_reference(message):
+        row = (
+            await OrderRow.select(OrderRow.id)
+            .where(
+                (OrderRow.reference == reference)
+                & (OrderRow.producer == producer_id)
+                & (OrderRow.delivery_method != DELIVERY_COD)
+            )
+            .first()
+        )
+        if row is not None:
+            return int(row["id"])
+    return None
+
+
+async def _settle(
+    connection: Connection, transfer: Transfer, transfer_id: int, now: datetime
+) -> tuple[str, int | None, str | None]:
+    if transfer.direction != "in":
+        return IGNORED_OUTGOING, None, None
+    bank = await payment_account(connection.producer_id)
+    if bank is None or not _into_account(transfer, bank.account):
+        return IGNORED_OTHER_ACCOUNT, None, None
+    order_id = await _order_for_message(connection.producer_id, transfer.message)
+    if order_id is None:
+        return UNMATCHED, None, None
+    order = await lock_order(order_id)
+    state = await credit_order(order, transfer.amount_vnd, now, transfer_id=transfer_id)
+    return MATCHED, order_id, state
+
+
+async def _reference_of(order_id: int | None) -> str | None:
+    if order_id is None:
+        return None
+    row = await OrderRow.select(OrderRow.reference).where(OrderRow.id == order_id).first()
+    return str(row["reference"]) if row else None
+
+
+async def _duplicate(connection_id: int, transaction_id: str) -> TransferOutcome:
+    row = (
+        await TransferRow.select(TransferRow.id, TransferRow.disposition, TransferRow.order)
+        .where(
+            (TransferRow.connection == connection_id)
+            & (TransferRow.provider_transaction_id == transaction_id[:100])
+        )
+        .first()
+    )
+    assert row is not None  # the conflict that sent us here proves it exists
+    return TransferOutcome(
+        transfer_id=row["id"],
+        disposition=row["disposition"],
+        duplicate=True,
+        order_reference=await _reference_of(row["order"]),
+    )
+
+
+async def record_transfer(
+    provider: str, endpoint_id: str, transfer: Transfer, now: datetime | None = None
+) -> TransferOutcome:
+    """Record one authenticated transfer for the connection at `endpoint_id`; idempotent."""
+    connection, _ = await endpoint(provider, endpoint_id)
+    now = (now or datetime.now(UTC)).astimezone(UTC)
+    async with write_transaction():
+        transfer_id = await _claim(connection, transfer, now)
+        if transfer_id is None:
+            return await _duplicate(connection.id, transfer.transaction_id)
+        disposition, order_id, state = await _settle(connection, transfer, transfer_id, now)
+        await TransferRow.update(
+            {TransferRow.disposition: disposition, TransferRow.order: order_id}
+        ).where(TransferRow.id == transfer_id)
+        reference = await _reference_of(order_id)
+    return TransferOutcome(transfer_id, disposition, False, reference, state)
+
+
+async def assign_transfer(
+    account: Account,
+    producer_id: int,
+    transfer_id: int,
+    order_reference: str,
+    now: datetime | None = None,
+) -> TransferOutcome:
+    """The seller says which order an unmatched credit pays (“gán cho đơn”)."""
+    await members.require_member(account.id, producer_id)
+    now = (now or datetime.now(UTC)).astimezone(UTC)
+    reference = "".join(order_reference.split()).upper()
+    async with write_transaction():
+        order_row = (
+            await OrderRow.select(OrderRow.id)
+            .where((OrderRow.reference == reference) & (OrderRow.producer == producer_id))
+            .first()
+        )
+        if order_row is None:
+            raise order_not_found()
+        claimed = (
+            await TransferRow.update(
+                {TransferRow.disposition: ASSIGNED, TransferRow.order: order_row["id"]}
+            )
+            .where(
+                (TransferRow.id == transfer_id)
+                & (TransferRow.producer == producer_id)
+                & (TransferRow.disposition == UNMATCHED)
+            )
+            .returning(TransferRow.amount_vnd)
+        )
+        if not claimed:
+            raise _not_assignable()
+        order = await lock_order(order_row["id"])
+        state = await credit_order(order, claimed[0]["amount_vnd"], now, transfer_id=transfer_id)
+    return TransferOutcome(transfer_id, ASSIGNED, False, reference, state)
+
+
+def _not_assignable() -> Conflict:
+    return Conflict(
+        "transfer_not_assignable",
+        "Giao dịch này không còn chờ gán (đã gán cho đơn khác hoặc không thuộc cơ sở này).",
+        "This transfer is no longer waiting to be assigned (or is not this producer's).",
+    )
+
+
+def _transfer(row: dict[str, Any]) -> ReceivedTransfer:
+    return ReceivedTransfer(
+        id=row["id"],
+        provider=row["provider"],
+        provider_transaction_id=row["provider_transaction_id"],
+        account_number=row["account_number"],
+        amount_vnd=row["amount_vnd"],
+        direction=row["direction"],
+        message=row["message"],
+        occurred_at=row["occurred_at"],
+        received_at=row["received_at"],
+        disposition=row["disposition"],
+        order_id=row["order"],
+        order_reference=row["order.reference"],
+    )
+
+
+async def unmatched_transfers(account: Account, producer_id: int) -> list[ReceivedTransfer]:
+    """Credits into the producer's account that name no order, newest first."""
+    await members.require_member(account.id, producer_id)
+    rows = (
+        await TransferRow.select(*TransferRow.all_columns(), TransferRow.order.reference)
+        .where((TransferRow.producer == producer_id) & (TransferRow.disposition == UNMATCHED))
+        .order_by(TransferRow.id, ascending=False)
+        .limit(100)
+    )
+    return [_transfer(row) for row in rows]
+
+
+async def transfers_of_order(order_id: int) -> list[ReceivedTransfer]:
+    """Transfers that paid (part of) an order, oldest first."""
+    rows = (
+        await TransferRow.select(*TransferRow.all_columns(), TransferRow.order.reference)
+        .where(TransferRow.order == order_id)
+        .order_by(TransferRow.id)
+    )
+    return [_transfer(row) for row in rows]

@@ -1,0 +1,151 @@
+"""`langso vietqr encode|decode` and `langso payments expire|simulate`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import httpx
+
+from marketplace.errors import NotFound
+
+T = TypeVar("T")
+DEFAULT_URL = "http://127.0.0.1:8000"
+
+
+def _with_database(work: Callable[[], Awaitable[T]]) -> T:
+    async def run() -> T:
+        from marketplace import db
+
+        await db.start()
+        try:
+            return await work()
+        finally:
+            await db.stop()
+
+    return asyncio.run(run())
+
+
+# --- vietqr -----------------------------------------------------------------------------------
+
+
+def cmd_vietqr_encode(args: argparse.Namespace) -> int:
+    """Print the canonical VietQR payload for a transfer."""
+    from marketplace.payments.vietqr import VietQRError, encode
+
+    try:
+        print(encode(args.bank_bin, args.account, amount=args.amount, purpose=args.purpose))
+    except VietQRError as error:
+        print(f"Lỗi / error ({error.reason}): {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_vietqr_decode(args: argparse.Namespace) -> int:
+    """Print what a VietQR payload says, as JSON."""
+    from marketplace.payments.vietqr import VietQRError, decode
+
+    try:
+        code = decode(args.payload)
+    except VietQRError as error:
+        print(f"Lỗi / error ({error.reason}): {error}", file=sys.stderr)
+        return 2
+    fields = {
+        "bank_bin": code.bank_bin,
+        "account": code.account,
+        "service": code.service,
+        "amount": code.amount,
+        "purpose": code.purpose,
+        "point_of_initiation": code.point_of_initiation,
+    }
+    print(json.dumps(fields, ensure_ascii=False, indent=2))
+    return 0
+
+
+def register_vietqr(commands: Any) -> None:
+    vietqr = commands.add_parser("vietqr", help="encode or decode VietQR payloads")
+    actions = vietqr.add_subparsers(dest="vietqr_command", required=True)
+    encode = actions.add_parser("encode", help="print the payload for a transfer")
+    encode.add_argument("bank_bin", metavar="BIN", help="6-digit bank BIN, e.g. 970422")
+    encode.add_argument("account", metavar="ACCOUNT")
+    encode.add_argument("--amount", type=int, default=None, help="whole đồng")
+    encode.add_argument("--purpose", default=None, help="transfer message, ≤ 25 of [A-Z0-9 ]")
+    encode.set_defaults(handler=cmd_vietqr_encode)
+    decode = actions.add_parser("decode", help="print the fields of a payload")
+    decode.add_argument("payload", metavar="PAYLOAD")
+    decode.set_defaults(handler=cmd_vietqr_decode)
+
+
+# --- payments ---------------------------------------------------------------------------------
+
+
+def cmd_payments_expire(args: argparse.Namespace) -> int:
+    """Expire unpaid orders past their payment window (run it every minute from cron)."""
+    from marketplace.orders.lifecycle import expire_unpaid
+
+    count = _with_database(expire_unpaid)
+    print(f"Đã hết hạn {count} đơn / expired {count} orders")
+    return 0
+
+
+async def _simulated_request(
+    reference: str, amount: int | None
+) -> tuple[str, dict[str, str], bytes]:
+    from marketplace.orders.queries import order_by_reference
+    from marketplace.payments.connections import producer_endpoint
+    from marketplace.payments.simulate import new_transfer, signed_request
+
+    order = await order_by_reference(reference)
+    if order.intent is None:
+        raise NotFound(
+            "order_without_payment",
+            "Đơn này thanh toán khi nhận hàng, không có chuyển khoản để giả lập.",
+            "This order is paid on delivery: there is no transfer to simulate.",
+        )
+    found = await producer_endpoint(order.producer_id)
+    if found is None:
+        raise NotFound(
+            "provider_not_connected",
+            f"{order.producer_name} chưa kết nối SePay, Casso hay payOS "
+            f"(trang /seller/{order.producer_id}/payments).",
+            f"{order.producer_name} has no SePay, Casso or payOS connection "
+            f"(page /seller/{order.producer_id}/payments).",
+        )
+    connection, secrets = found
+    now = datetime.now(UTC)
+    credit = new_transfer(
+        order.intent.account,
+        amount or order.intent.amount_due_vnd or order.intent.amount_vnd,
+        f"{order.reference} chuyen tien mua hang",
+        now,
+    )
+    headers, body = signed_request(connection.provider, credit, secrets, now)
+    return connection.webhook_path, headers, body
+
+
+def cmd_payments_simulate(args: argparse.Namespace) -> int:
+    """Send the order's producer's provider webhook for a transfer, signed, to a running server."""
+    reference = args.order_ref.strip().upper()
+    path, headers, body = _with_database(lambda: _simulated_request(reference, args.amount))
+    response = httpx.post(args.url.rstrip("/") + path, content=body, headers=headers, timeout=15)
+    print(f"{response.status_code} {response.text}")
+    return 0 if response.is_success else 1
+
+
+def register_payments(commands: Any) -> None:
+    payments = commands.add_parser("payments", help="payment housekeeping and demos")
+    actions = payments.add_subparsers(dest="payments_command", required=True)
+    expire = actions.add_parser("expire", help="expire unpaid orders, releasing their stock")
+    expire.set_defaults(handler=cmd_payments_expire)
+    simulate = actions.add_parser(
+        "simulate", help="send a correctly signed bank-transfer webhook for an order"
+    )
+    simulate.add_argument("order_ref", metavar="ORDER_REF")
+    simulate.add_argument("--url", default=DEFAULT_URL, help=f"server (default {DEFAULT_URL})")
+    simulate.add_argument("--amount", type=int, default=None, help="đồng (default: amount due)")
+    simulate.set_defaults(handler=cmd_payments_simulate)

@@ -1,0 +1,140 @@
+"""`langso vietqr encode|decode`, `langso payments expire` and `langso payments simulate`."""
+
+import asyncio
+import os
+import socket
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+from marketplace.orders.queries import get_order
+from marketplace.orders.schemas import CANCELED, PAID
+from marketplace.payments import vietqr
+from marketplace.payments.intents import PAYMENT_WINDOW
+from storefront.cli import main
+from tests.shop import build_shop, checkout, connect
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_vietqr_encode_prints_a_payload_that_decodes(capsys):
+    assert (
+        main(
+            [
+                "vietqr",
+                "encode",
+                "970422",
+                "0123456789",
+                "--amount",
+                "79000",
+                "--purpose",
+                "DH4K7P2QX",
+            ]
+        )
+        == 0
+    )
+    payload = capsys.readouterr().out.strip()
+    code = vietqr.decode(payload)
+    assert (code.bank_bin, code.account, code.amount, code.purpose) == (
+        "970422",
+        "0123456789",
+        79000,
+        "DH4K7P2QX",
+    )
+
+
+def test_vietqr_decode_prints_the_fields_and_refuses_a_bad_crc(capsys):
+    payload = vietqr.encode("970436", "0011001234567", amount=150000, purpose="DH0000001")
+    assert main(["vietqr", "decode", payload]) == 0
+    out = capsys.readouterr().out
+    assert '"bank_bin": "970436"' in out and '"amount": 150000' in out
+    assert main(["vietqr", "decode", payload[:-4] + "0000"]) == 2
+    assert "crc_mismatch" in capsys.readouterr().err
+
+
+async def _langso(*args):
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "storefront.cli",
+        *args,
+        cwd=ROOT,
+        env=dict(os.environ),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await process.communicate()
+    return process.returncode, out.decode(), err.decode()
+
+
+async def test_payments_expire_releases_orders_past_their_window(db):
+    shop = await build_shop()
+    (old,) = await checkout(
+        {shop.product_ids["buoi"]: 1}, now=datetime.now(UTC) - PAYMENT_WINDOW - timedelta(minutes=1)
+    )
+    (fresh,) = await checkout({shop.product_ids["buoi"]: 1})
+    code, out, err = await _langso("payments", "expire")
+    assert code == 0, err
+    assert "expired 1 orders" in out
+    assert (await get_order(old.id)).state == CANCELED
+    assert (await get_order(fresh.id)).state != CANCELED
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def _serve():
+    port = _free_port()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "storefront.cli",
+        "serve",
+        "--port",
+        str(port),
+        cwd=ROOT,
+        env=dict(os.environ),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    async with httpx.AsyncClient() as client:
+        for _ in range(150):
+            try:
+                if (await client.get(f"{url}/health")).status_code == 200:
+                    return process, url
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.2)
+    process.terminate()
+    raise RuntimeError("the server did not start")
+
+
+async def test_payments_simulate_sends_a_signed_webhook_that_pays_the_order(db):
+    shop = await build_shop()
+    (order,) = await checkout({shop.product_ids["buoi"]: 2})
+    await connect(shop, "ngoc_lu", "sepay")
+    process, url = await _serve()
+    try:
+        code, out, err = await _langso(
+            "payments", "simulate", order.reference.lower(), "--url", url
+        )
+    finally:
+        process.terminate()
+        await process.wait()
+    assert code == 0, out + err
+    assert out.startswith("200 ")
+    assert (await get_order(order.id)).state == PAID
+
+
+async def test_payments_simulate_says_when_no_provider_is_connected(db):
+    shop = await build_shop()
+    (order,) = await checkout({shop.product_ids["buoi"]: 1})
+    code, _, err = await _langso("payments", "simulate", order.reference)
+    assert code == 2
+    assert "provider_not_connected" in err and "HTX Bưởi Ngọc Lũ" in err
