@@ -1,0 +1,142 @@
+"""Reading the batch forms of the seller pages into the service inputs.
+
+The event form is multipart (it carries a photo taken with the phone's camera); every field
+arrives as text, checkboxes only when ticked, repeated names as lists.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from litestar.datastructures import UploadFile
+
+from marketplace.errors import invalid_field
+from traceability.batches import BatchDetails, EventInput, InputUsed, PhotoUpload
+from traceability.batches.validation import decimal_text
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+INPUT_ROWS = ("", "_2")
+
+
+def all_of(form: dict[str, Any], name: str) -> list[Any]:
+    value = form.get(name)
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def text(form: dict[str, Any], name: str) -> str:
+    values = [value for value in all_of(form, name) if isinstance(value, str)]
+    return values[-1].strip() if values else ""
+
+
+def local_time(raw: str, field: str = "occurred_at") -> datetime:
+    """A `datetime-local` value typed in Viet Nam time, as aware UTC; empty means now."""
+    if not raw:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise invalid_field(
+            field, f"{field}_invalid", "Thời gian không hợp lệ.", "The time is not valid."
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=VIETNAM)
+    return moment.astimezone(UTC)
+
+
+def now_local_text() -> str:
+    """The current time for a `datetime-local` field, in Viet Nam."""
+    return datetime.now(VIETNAM).strftime("%Y-%m-%dT%H:%M")
+
+
+def _whole_number(raw: str, field: str) -> int | None:
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise invalid_field(
+            field, f"{field}_invalid", "Hãy nhập một số nguyên.", "Please enter a whole number."
+        )
+    return int(raw)
+
+
+def _float(raw: str, field: str) -> float | None:
+    if not raw:
+        return None
+    try:
+        return float(raw.replace(",", "."))
+    except ValueError:
+        raise invalid_field(
+            field, "coordinates_invalid", "Tọa độ không hợp lệ.", "Invalid coordinates."
+        ) from None
+
+
+def _inputs(form: dict[str, Any]) -> tuple[InputUsed, ...]:
+    used = []
+    for suffix in INPUT_ROWS:
+        name = text(form, f"input_name{suffix}")
+        dose = text(form, f"dose{suffix}")
+        if name or dose:
+            phi = _whole_number(text(form, f"phi_days{suffix}"), "phi_days")
+            used.append(InputUsed(name, dose, phi))
+    return tuple(used)
+
+
+def _inspection(form: dict[str, Any]) -> bool | None:
+    return {"pass": True, "fail": False}.get(text(form, "inspection"))
+
+
+async def photo_uploads(form: dict[str, Any]) -> tuple[PhotoUpload, ...]:
+    uploads = []
+    for upload in all_of(form, "photo"):
+        if isinstance(upload, UploadFile):
+            data = await upload.read()
+            if data:
+                uploads.append(PhotoUpload(data, text(form, "photo_alt")))
+    return tuple(uploads)
+
+
+async def event_input(form: dict[str, Any]) -> EventInput:
+    """The event a journal form describes (fields of other kinds are ignored by the service)."""
+    kind = text(form, "kind")
+    return EventInput(
+        kind=kind,
+        occurred_at=local_time(text(form, "occurred_at")),
+        commune_code=text(form, "commune_code") or None,
+        latitude=_float(text(form, "latitude"), "latitude"),
+        longitude=_float(text(form, "longitude"), "longitude"),
+        actor=text(form, "actor"),
+        notes=text(form, "notes"),
+        inputs=_inputs(form) if kind in ("fertilising", "spraying") else (),
+        quantity=decimal_text(text(form, "quantity")),
+        unit=text(form, "unit"),
+        inspection_passed=_inspection(form) if kind == "inspection" else None,
+        certificate_urls=tuple(url for url in [text(form, "certificate_url")] if url),
+        photos=await photo_uploads(form),
+        public=text(form, "public") == "1",
+        private_fields=frozenset(v for v in all_of(form, "hide") if isinstance(v, str)),
+        corrects_sequence=_whole_number(text(form, "corrects_sequence"), "corrects_sequence"),
+    )
+
+
+def _day(raw: str, field: str) -> Any:
+    if not raw:
+        return None
+    try:
+        return datetime.strptime(raw, "%Y-%m-%d").date()
+    except ValueError:
+        raise invalid_field(
+            field, f"{field}_invalid", "Ngày không hợp lệ.", "The date is not valid."
+        ) from None
+
+
+def batch_details(form: dict[str, Any]) -> BatchDetails:
+    return BatchDetails(
+        quantity=decimal_text(text(form, "quantity")),
+        unit=text(form, "unit"),
+        harvested_on=_day(text(form, "harvested_on"), "harvested_on"),
+        best_before=_day(text(form, "best_before"), "best_before"),
+        growing_area_code=text(form, "growing_area_code"),
+    )
