@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
@@ -14,7 +15,10 @@ from litestar.static_files import create_static_files_router
 
 from marketplace import db
 from marketplace.config import Settings, get_settings
+from marketplace.orders.lifecycle import expire_unpaid
 from storefront import logs
+from storefront.api.money import TYPE_DECODERS, DongSchemaPlugin
+from storefront.background import periodically
 from storefront.errors import EXCEPTION_HANDLERS
 from storefront.health import get_health, get_liveness
 from storefront.middleware import (
@@ -23,12 +27,17 @@ from storefront.middleware import (
     SecurityHeadersMiddleware,
 )
 from storefront.routes import route_handlers
+from storefront.search_worker import search_background
 from storefront.sessions import SessionMiddleware
 from storefront.shared_state import SharedState, make_shared_state
 from storefront.templating import template_config
+from traceability.batches.lifecycle import batch_background_work
+from traceability.heritage.scans import scan_lifespan as heritage_scan_lifespan
 
-STATIC_DIR = __import__("pathlib").Path(__file__).parent / "static"
-WEBHOOK_PATHS = ["^/api/v1/payments/webhooks/"]
+STATIC_DIR = Path(__file__).parent / "static"
+# Paths authenticated by a secret in the URL or a provider signature, never by cookies.
+CSRF_EXEMPT_PATHS = ["^/api/v1/payments/webhooks/", "^/api/v1/carts", "^/api/v1/payment-intents"]
+EXPIRY_INTERVAL_SECONDS = 60.0
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -41,7 +50,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         opened_pool = await db.start(settings)
         try:
-            yield
+            # Scan counts are buffered and written every few seconds, and once more here.
+            # Unpaid orders past their window give their stock back even if nobody looks.
+            async with (
+                batch_background_work(),
+                heritage_scan_lifespan(),
+                search_background(settings),
+                periodically("expire-unpaid", EXPIRY_INTERVAL_SECONDS, expire_unpaid),
+            ):
+                yield
         finally:
             if opened_pool:
                 await db.stop()
@@ -53,7 +70,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         cookie_secure=settings.secure_cookies,
         cookie_httponly=False,
         header_name="x-csrftoken",
-        exclude=WEBHOOK_PATHS,
+        exclude=CSRF_EXEMPT_PATHS,
     )
     app = Litestar(
         route_handlers=[
@@ -75,6 +92,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DefineMiddleware(BearerAwareCSRFMiddleware, config=csrf),
         ],
         template_config=template_config(),
+        type_decoders=TYPE_DECODERS,
+        plugins=[DongSchemaPlugin()],
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(
             title="Langso API",

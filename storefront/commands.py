@@ -7,4 +7,9 @@ from typing import Any
 
 
 def registrations() -> list[Callable[[Any], None]]:
-    return []
+    from storefront.cli_payments import register_payments, register_vietqr
+    from storefront.search_cli import register as register_search
+    from traceability.batches.cli import register as register_labels
+    from traceability.heritage.cli import register as register_plaque
+
+    return [register_vietqr, register_payments, register_plaque, register_labels, register_search]

@@ -1,11 +1,11 @@
-"""GET /health: is the database answering (and, later, the search backend)?"""
+"""GET /health: is the database answering, and the search backend?"""
 
 from __future__ import annotations
 
 import msgspec
 from litestar import Response, get
 
-from marketplace import db
+from marketplace import db, search
 
 
 class ComponentHealth(msgspec.Struct):
@@ -14,9 +14,19 @@ class ComponentHealth(msgspec.Struct):
     detail: str | None = None
 
 
+class SearchHealth(msgspec.Struct):
+    """`degraded`: Meilisearch does not answer; searches use the embedded index meanwhile and
+    changes wait in the outbox (`outbox_backlog` products)."""
+
+    status: str
+    backend: str
+    outbox_backlog: int | None
+
+
 class Health(msgspec.Struct):
     status: str
     database: ComponentHealth
+    search: SearchHealth
 
 
 @get("/health/live", operation_id="GetLiveness", tags=["health"], cache=False)
@@ -35,7 +45,21 @@ async def get_health() -> Response[Health]:
     except Exception as exc:  # any failure to reach the database means "down"
         database = ComponentHealth(status="down", backend=backend, detail=type(exc).__name__)
     healthy = database.status == "ok"
+    search_health = await _search_health() if healthy else _search_down()
+    overall = "ok" if healthy and search_health.status == "ok" else "degraded"
     return Response(
-        Health(status="ok" if healthy else "degraded", database=database),
+        Health(status=overall, database=database, search=search_health),
         status_code=200 if healthy else 503,
     )
+
+
+async def _search_health() -> SearchHealth:
+    try:
+        found = await search.health()
+    except Exception:  # a broken search must not hide the database's answer
+        return _search_down()
+    return SearchHealth(found.status, found.backend, found.outbox_backlog)
+
+
+def _search_down() -> SearchHealth:
+    return SearchHealth(status="down", backend=search.backend_name(), outbox_backlog=None)

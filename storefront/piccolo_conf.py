@@ -10,6 +10,10 @@ from marketplace.db import DB
 APPS = [
     "marketplace.accounts.piccolo_app",
     "marketplace.catalogue.piccolo_app",
+    "marketplace.search.piccolo_app",
+    "marketplace.orders.piccolo_app",
+    "traceability.batches.piccolo_app",
+    "traceability.heritage.piccolo_app",
 ]
 
 APP_REGISTRY = AppRegistry(apps=APPS)
