@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
-from litestar import Litestar
+from litestar import Litestar, Request
 from litestar.config.csrf import CSRFConfig
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
@@ -16,7 +17,7 @@ from litestar.static_files import create_static_files_router
 from marketplace import db
 from marketplace.config import Settings, get_settings
 from marketplace.orders.lifecycle import expire_unpaid
-from storefront import logs
+from storefront import cache, logs
 from storefront.api.money import TYPE_DECODERS, DongSchemaPlugin
 from storefront.background import periodically
 from storefront.errors import EXCEPTION_HANDLERS
@@ -72,7 +73,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
         header_name="x-csrftoken",
         exclude=CSRF_EXEMPT_PATHS,
     )
+
+    async def forget_cached_reads(request: Request[Any, Any, Any]) -> None:
+        # A write through this worker shows in its own cached pages at once, not a second later.
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            cache.clear_all()
+
     app = Litestar(
+        after_response=forget_cached_reads,
         route_handlers=[
             get_health,
             get_liveness,

@@ -8,6 +8,7 @@ this worker also clears its copy at once.
 from __future__ import annotations
 
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
@@ -15,11 +16,21 @@ from typing import Generic, TypeVar
 V = TypeVar("V")
 
 
+_ALL: weakref.WeakSet[TTLCache[object]] = weakref.WeakSet()
+
+
+def clear_all() -> None:
+    """Forget every cached entry of this worker (after a write made through it)."""
+    for cache in list(_ALL):
+        cache.clear()
+
+
 class TTLCache(Generic[V]):
     def __init__(self, ttl: float = 1.0, max_entries: int = 2048) -> None:
         self.ttl = ttl
         self.max_entries = max_entries
         self._entries: OrderedDict[str, tuple[float, V]] = OrderedDict()
+        _ALL.add(self)  # type: ignore[arg-type]
 
     async def get_or_load(self, key: str, load: Callable[[], Awaitable[V]]) -> V:
         now = time.monotonic()

@@ -27,6 +27,7 @@ from marketplace.catalogue.schemas import PRODUCER_KINDS, SORTS, Product, Produc
 from marketplace.catalogue.typed_values import parse_whole_number
 from marketplace.errors import ApplicationError, NotFound
 from storefront.auth import current_account
+from storefront.cache import TTLCache
 
 PAGE_SIZE = 24
 FILTER_NAMES = (
@@ -130,9 +131,14 @@ async def product_list_page(request: Request[Any, Any, Any]) -> Template:
     )
 
 
+# Product pages are the buyers' hot path: each worker reuses a product for one second, so a
+# seller's change shows everywhere within a second without a query per page view.
+_recent_products: TTLCache[Product] = TTLCache(ttl=1.0)
+
+
 async def _visible_product(request: Request[Any, Any, Any], slug: str) -> Product:
     """The product, unless it is a draft that only its producer's members may preview."""
-    product = await get_product_by_slug(slug)
+    product = await _recent_products.get_or_load(slug, lambda: get_product_by_slug(slug))
     if product.status == "draft":
         account = await current_account(request)
         if account is None or await members.role_in(account.id, product.producer_id) is None:

@@ -164,3 +164,20 @@ async def test_money_must_be_a_json_integer_so_80_000_never_becomes_80_dong(clie
         spec["components"]["schemas"]["ProductWrite"]["properties"]["price_vnd"]["type"]
         == "integer"
     )
+
+
+async def test_a_price_change_shows_at_once_on_the_cached_product_page(client):
+    seller = await token_for(client)
+    producer = (await client.post("/api/v1/producers", json=PRODUCER, headers=seller)).json()
+    product = (
+        await client.post(
+            f"/api/v1/producers/{producer['id']}/products", json=PRODUCT, headers=seller
+        )
+    ).json()
+    assert "80.000" in (await client.get("/products/nho-ha-den-dong-du")).text
+    await client.patch(
+        f"/api/v1/products/{product['id']}", json={"price_vnd": 85000}, headers=seller
+    )
+    page = await client.get("/products/nho-ha-den-dong-du")
+    assert "85.000" in page.text
+    assert "80.000" not in page.text
