@@ -3,7 +3,8 @@
 Before answering, a search reads `search_state` (one row): when another transaction, in this
 process or another worker, has changed products since, the changed rows are applied first, so
 a change is searchable as soon as it is committed. A new generation (reindex, emptied tables)
-or too many dead positions compile the index afresh from `search_document`, off the event loop.
+or too many dead positions compile the index afresh from `search_document`, off the event loop;
+while a compile runs, the previous index (if any) keeps answering.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class EmbeddedSearch:
         self._index: MemoryIndex | None = None
         self._state: store.State | None = None
         self._lock: asyncio.Lock | None = None
+        self._rebuilding = False
 
     @property
     def name(self) -> str:
@@ -58,6 +60,8 @@ class EmbeddedSearch:
         state = await store.read_state()
         if self._index is not None and state == self._state:
             return self._index
+        if self._rebuilding and self._index is not None:
+            return self._index  # a full compile takes seconds: the previous index answers
         if self._lock is None:
             self._lock = asyncio.Lock()
         async with self._lock:
@@ -87,6 +91,13 @@ class EmbeddedSearch:
         self._state = state
 
     async def _rebuild(self, state: store.State | None) -> None:
+        self._rebuilding = True
+        try:
+            await self._compile(state)
+        finally:
+            self._rebuilding = False
+
+    async def _compile(self, state: store.State | None) -> None:
         index = MemoryIndex()
         last_id = 0
         while True:

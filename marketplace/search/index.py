@@ -72,9 +72,9 @@ def short_text(text: str) -> ShortText:
     )
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=2048)
 def labels_text(text: str) -> ShortText:
-    """`short_text` of labels, cached: every product of a producer has the same labels."""
+    """`short_text` of labels, cached: products of one producer mostly share their labels."""
     return short_text(text)
 
 
