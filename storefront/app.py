@@ -17,6 +17,7 @@ from litestar.static_files import create_static_files_router
 from marketplace import db
 from marketplace.config import Settings, get_settings
 from marketplace.orders.lifecycle import expire_unpaid
+from marketplace.orders.notifications import deliver_notifications
 from storefront import cache, logs
 from storefront.api.money import TYPE_DECODERS, DongSchemaPlugin
 from storefront.background import periodically
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 heritage_scan_lifespan(),
                 search_background(settings),
                 periodically("expire-unpaid", EXPIRY_INTERVAL_SECONDS, expire_unpaid),
+                periodically("order-notifications", 10.0, deliver_notifications),
             ):
                 yield
         finally:

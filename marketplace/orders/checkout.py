@@ -20,7 +20,7 @@ from marketplace.catalogue.schemas import BankAccount
 from marketplace.codes import new_code
 from marketplace.db import write_transaction
 from marketplace.errors import Conflict, FieldError, invalid_field
-from marketplace.orders import carts
+from marketplace.orders import carts, notifications
 from marketplace.orders.delivery import delivery_settings_of
 from marketplace.orders.queries import orders_of_checkout
 from marketplace.orders.schemas import (
@@ -203,6 +203,7 @@ async def _write_order(
     )
     if plan.bank is not None:
         await intents.open_intent(order_id, reference, plan.total_vnd, plan.bank, now)
+    await notifications.enqueue_order_notification(order_id, notifications.ORDER_CREATED, now)
 
 
 async def _plans(

@@ -17,6 +17,7 @@ from typing import Any
 from marketplace.catalogue.products import release_stock, reserve_stock
 from marketplace.db import is_sqlite, write_transaction
 from marketplace.errors import Conflict, NotFound
+from marketplace.orders import notifications
 from marketplace.orders.schemas import (
     AWAITING_PAYMENT,
     CANCELED,
@@ -124,6 +125,7 @@ async def _flag_refund(
 async def _complete(order_id: int, intent_id: int, now: datetime) -> None:
     await update_order(order_id, now, state=PAID, paid_at=now)
     await record_event(intent_id, SUCCEEDED)
+    await notifications.enqueue_order_notification(order_id, notifications.ORDER_PAID, now)
 
 
 async def credit_order(

@@ -173,3 +173,30 @@ class SellerLastSeen(Table, db=DB, tablename="orders_seller_last_seen"):
     user = ForeignKey(references=User, null=False, on_delete=OnDelete.cascade)
     producer = ForeignKey(references=Producer, null=False, on_delete=OnDelete.cascade)
     seen_at = Timestamptz(default=TimestamptzNow())
+
+
+class NotificationEndpoint(Table, db=DB, tablename="orders_notification_endpoint"):
+    """Where a producer wants new and paid orders POSTed; the signing secret is sealed."""
+
+    id = Serial(primary_key=True)
+    producer = ForeignKey(references=Producer, null=False, unique=True, on_delete=OnDelete.cascade)
+    url = Varchar(length=500)
+    sealed_secret = Text()
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class OrderNotification(Table, db=DB, tablename="orders_order_notification"):
+    """Outbox: one JSON message to POST, written in the transaction that changed the order."""
+
+    id = Serial(primary_key=True)
+    producer = ForeignKey(references=Producer, null=False, index=True, on_delete=OnDelete.cascade)
+    order = ForeignKey(references=Order, null=False, on_delete=OnDelete.cascade)
+    event = Varchar(length=20)  # order.created | order.paid
+    url = Varchar(length=500)
+    body = Text()
+    state = Varchar(length=10, index=True)  # pending | delivered | failed
+    attempts = Integer(default=0)
+    next_attempt_at = Timestamptz(index=True)
+    last_error = Varchar(length=300, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+    delivered_at = Timestamptz(null=True, default=None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -12,6 +13,11 @@ from marketplace import places
 from marketplace.catalogue.queries import payment_account
 from marketplace.errors import ApplicationError, invalid_field
 from marketplace.orders.delivery import delivery_settings, save_delivery_settings
+from marketplace.orders.notifications import (
+    clear_notification_url,
+    notification_url,
+    set_notification_url,
+)
 from marketplace.orders.schemas import DeliverySettingsInput
 from marketplace.payments.connections import (
     PROVIDERS,
@@ -25,6 +31,15 @@ from storefront.pages.forms import field_errors
 from storefront.pages.seller_orders import seller_context
 
 
+@dataclass(frozen=True)
+class _NotificationForm:
+    """The order-notification form as it is shown again: typed URL, new secret or error."""
+
+    form: dict[str, str] = field(default_factory=dict)
+    secret: str | None = None
+    error: ApplicationError | None = None
+
+
 def _base_url(request: Request[Any, Any, Any]) -> str:
     return str(request.base_url).rstrip("/")
 
@@ -35,13 +50,26 @@ async def _payments_page(
     form: dict[str, str] | None = None,
     error: ApplicationError | None = None,
     connected_id: int | None = None,
+    notifications: _NotificationForm | None = None,
 ) -> Template:
     context = await seller_context(request, producer_id)
     language = language_of(request.scope)
+    notifications = notifications or _NotificationForm()
+    notification_error = notifications.error
+    failure = error or notification_error
     return Template(
         template_name="orders/seller_payments.html",
         context={
             **context,
+            "notification_url": await notification_url(producer_id),
+            "notification_form": notifications.form,
+            "notification_secret": notifications.secret,
+            "notification_error": (
+                notification_error.message(language) if notification_error else None
+            ),
+            "notification_errors": (
+                field_errors(notification_error, language) if notification_error else {}
+            ),
             "connections": await connections_of(context["account"], producer_id),
             "bank": await payment_account(producer_id),
             "providers": PROVIDERS,
@@ -51,7 +79,7 @@ async def _payments_page(
             "error": error.message(language) if error else None,
             "errors": field_errors(error, language) if error else {},
         },
-        status_code=error.status if error else 200,
+        status_code=failure.status if failure else 200,
     )
 
 
@@ -161,6 +189,36 @@ class SellerSettingsPages(Controller):
     ) -> Redirect:
         context = await seller_context(request, producer_id)
         await disconnect_provider(context["account"], producer_id, connection_id)
+        return Redirect(f"/seller/{producer_id}/payments")
+
+    @post("/payments/notifications", name="seller_set_notification_url")
+    async def set_notifications(
+        self,
+        request: Request[Any, Any, Any],
+        producer_id: FromPath[int],
+        data: URLEncodedBody[dict[str, str]],
+    ) -> Template:
+        """Save the URL new and paid orders are POSTed to; the page shows the new secret once."""
+        context = await seller_context(request, producer_id)
+        form = {"notification_url": data.get("notification_url", "")}
+        try:
+            secret = await set_notification_url(
+                context["account"], producer_id, form["notification_url"]
+            )
+        except ApplicationError as error:
+            if error.status == 403:
+                raise
+            notice = _NotificationForm(form=form, error=error)
+            return await _payments_page(request, producer_id, notifications=notice)
+        notice = _NotificationForm(secret=secret)
+        return await _payments_page(request, producer_id, notifications=notice)
+
+    @post("/payments/notifications/clear", name="seller_clear_notification_url")
+    async def clear_notifications(
+        self, request: Request[Any, Any, Any], producer_id: FromPath[int]
+    ) -> Redirect:
+        context = await seller_context(request, producer_id)
+        await clear_notification_url(context["account"], producer_id)
         return Redirect(f"/seller/{producer_id}/payments")
 
     @get("/delivery", name="seller_delivery")
