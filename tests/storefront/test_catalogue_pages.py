@@ -210,3 +210,21 @@ async def test_media_files_are_served_with_a_long_cache_and_unknown_ones_are_404
         "/media/..%2F..%2Fetc%2Fpasswd",
     ):
         assert (await client.get(missing)).status_code == 404, missing
+
+
+async def test_audio_is_served_by_byte_ranges_as_phones_ask_for_it(client):
+    await media.storage().save("heritage/1/range.mp3", b"0123456789", "audio/mpeg")
+    first = await client.get("/media/heritage/1/range.mp3", headers={"range": "bytes=0-3"})
+    assert first.status_code == 206
+    assert first.content == b"0123"
+    assert first.headers["content-range"] == "bytes 0-3/10"
+    rest = await client.get("/media/heritage/1/range.mp3", headers={"range": "bytes=6-"})
+    assert (rest.status_code, rest.content) == (206, b"6789")
+    tail = await client.get("/media/heritage/1/range.mp3", headers={"range": "bytes=-2"})
+    assert tail.content == b"89"
+    beyond = await client.get("/media/heritage/1/range.mp3", headers={"range": "bytes=20-30"})
+    assert beyond.status_code == 416
+    assert beyond.headers["content-range"] == "bytes */10"
+    whole = await client.get("/media/heritage/1/range.mp3")
+    assert (whole.status_code, whole.content) == (200, b"0123456789")
+    assert whole.headers["accept-ranges"] == "bytes"
