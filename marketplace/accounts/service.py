@@ -101,6 +101,22 @@ async def sign_up(
     return await account_by_phone(e164)
 
 
+def require_officer_for(account: Account, province_code: str) -> None:
+    """Officers act on their own province; national officers (no province) on every one."""
+    if not account.is_officer:
+        raise PermissionDenied(
+            "officer_only",
+            "Chỉ cán bộ quản lý mới được làm việc này.",
+            "Only officers may do this.",
+        )
+    if account.officer_province_code and account.officer_province_code != province_code:
+        raise PermissionDenied(
+            "officer_other_province",
+            "Việc này thuộc tỉnh khác, ngoài phạm vi quản lý của bạn.",
+            "This belongs to another province than yours.",
+        )
+
+
 async def account_by_phone(e164: str) -> Account:
     row = await User.select(*_ACCOUNT_COLUMNS).where(User.phone == e164).first()
     if row is None:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from marketplace import places
-from marketplace.accounts.service import Account
+from marketplace.accounts.service import Account, require_officer_for
 from marketplace.banks import bank_by_bin
 from marketplace.catalogue import members
 from marketplace.catalogue.schemas import PRODUCER_KINDS, ProducerInput, ProducerPrivate
@@ -14,7 +14,7 @@ from marketplace.catalogue.tables import Producer as ProducerRow
 from marketplace.catalogue.tables import Product as ProductRow
 from marketplace.catalogue.validation import base_slug, check_point, check_text, clean_name
 from marketplace.db import write_transaction
-from marketplace.errors import PermissionDenied, invalid_field
+from marketplace.errors import invalid_field
 from marketplace.phones import parse_phone
 from marketplace.text import fold
 
@@ -113,22 +113,6 @@ async def update_producer(
         )
         await reindex_producer_products(producer_id)
     return await get_producer_private(producer_id)
-
-
-def require_officer_for(account: Account, province_code: str) -> None:
-    """Officers act on their own province; national officers (no province) on every one."""
-    if not account.is_officer:
-        raise PermissionDenied(
-            "officer_only",
-            "Chỉ cán bộ quản lý mới được làm việc này.",
-            "Only officers may do this.",
-        )
-    if account.officer_province_code and account.officer_province_code != province_code:
-        raise PermissionDenied(
-            "officer_other_province",
-            "Cơ sở này thuộc tỉnh khác.",
-            "This producer belongs to another province.",
-        )
 
 
 async def set_verified(officer: Account, producer_id: int, verified: bool) -> None:

@@ -10,10 +10,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from marketplace import search
-from marketplace.accounts.service import Account
+from marketplace.accounts.service import Account, require_officer_for
 from marketplace.catalogue import members
 from marketplace.catalogue.ocop import check_certifications, check_ocop
-from marketplace.catalogue.producers import require_officer_for
 from marketplace.catalogue.schemas import STATUSES, UNITS, Product, ProductInput
 from marketplace.catalogue.tables import Product as ProductRow
 from marketplace.catalogue.validation import base_slug, check_text, clean_name

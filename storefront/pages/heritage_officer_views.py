@@ -8,7 +8,7 @@ from typing import Any
 from litestar import Request
 from litestar.response import Template
 
-from marketplace.accounts.service import Account
+from marketplace.accounts.service import Account, require_officer_for
 from marketplace.errors import ApplicationError, NotFound
 from marketplace.places import provinces
 from storefront.middleware import language_of
@@ -43,7 +43,7 @@ def site_form(site: SiteRecord) -> dict[str, str]:
 
 async def officer_site(officer: Account, site_id: int) -> SiteRecord:
     site = await queries.site_record(site_id)
-    service.require_officer_for(officer, site.province_code)
+    require_officer_for(officer, site.province_code)
     return site
 
 

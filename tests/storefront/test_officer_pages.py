@@ -67,7 +67,7 @@ async def test_an_officer_cannot_verify_in_another_province(client):
         f"/officer/producers/{ba_thuoc}/verification", data={"verified": "1", "_csrf_token": token}
     )
     assert producer.status_code == 403
-    assert "Cơ sở này thuộc tỉnh khác." in producer.text
+    assert "Việc này thuộc tỉnh khác" in producer.text
     ocop = await client.post(
         f"/officer/products/{che.id}/ocop-verification",
         data={"verified": "1", "_csrf_token": token},

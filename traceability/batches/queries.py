@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from marketplace.accounts.service import Account
+from marketplace.accounts.service import Account, require_officer_for
 from marketplace.catalogue.members import require_member
-from marketplace.catalogue.producers import require_officer_for
 from marketplace.catalogue.schemas import Page
 from marketplace.db import reading
 from marketplace.errors import ApplicationError, PermissionDenied

@@ -13,9 +13,9 @@ from typing import Any
 
 from piccolo.columns import Column
 
-from marketplace.accounts.service import Account
+from marketplace.accounts.service import Account, require_officer_for
 from marketplace.db import write_transaction
-from marketplace.errors import Conflict, PermissionDenied
+from marketplace.errors import Conflict
 from traceability.heritage import queries
 from traceability.heritage.lunar import check_lunar_date
 from traceability.heritage.schemas import (
@@ -36,22 +36,6 @@ from traceability.heritage.validation import (
     require_vietnamese,
 )
 from traceability.heritage.vocabulary import REQUIRED_LANGUAGE
-
-
-def require_officer_for(account: Account, province_code: str) -> None:
-    """Officers manage sites of their own province; national officers those of every one."""
-    if not account.is_officer:
-        raise PermissionDenied(
-            "officer_only",
-            "Chỉ cán bộ quản lý mới được làm việc này.",
-            "Only officers may do this.",
-        )
-    if account.officer_province_code and account.officer_province_code != province_code:
-        raise PermissionDenied(
-            "officer_other_province",
-            "Di tích này thuộc tỉnh khác.",
-            "This site belongs to another province.",
-        )
 
 
 async def site_for_officer(officer: Account, site_id: int) -> SiteRecord:
