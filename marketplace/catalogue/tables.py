@@ -86,3 +86,17 @@ class ProductPhoto(Table, db=DB, tablename="catalogue_product_photo"):
     width = Integer()
     height = Integer()
     alt = Varchar(length=200, default="")
+
+
+class ProductLot(Table, db=DB, tablename="catalogue_product_lot"):
+    """A lot (lô) of a product that buyers may ask for by its code, and whether it was withdrawn.
+
+    Traceability opens and recalls batches; it records each here in the same transaction, so
+    that checkout (which may not depend on traceability) can refuse to sell from a recalled lot.
+    """
+
+    id = Serial(primary_key=True)
+    product = ForeignKey(references=Product, null=False, index=True, on_delete=OnDelete.cascade)
+    lot = Varchar(length=20, unique=True, index=True)
+    withdrawn_at = Timestamptz(null=True, default=None)
+    withdraw_reason = Text(default="")

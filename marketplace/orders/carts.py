@@ -10,6 +10,7 @@ import secrets
 from datetime import UTC, datetime
 from typing import Any
 
+from marketplace.catalogue import lots
 from marketplace.catalogue.queries import get_product
 from marketplace.db import reading, write_transaction
 from marketplace.errors import Conflict, NotFound, invalid_field
@@ -54,7 +55,8 @@ async def _cart_id(token: str) -> int:
     return int(row["id"])
 
 
-def _line(row: dict[str, Any]) -> CartLine:
+def _line(row: dict[str, Any], recalled: set[str]) -> CartLine:
+    lot = row["lot"] or ""
     return CartLine(
         product_id=row["product"],
         product_slug=row["product.slug"],
@@ -63,9 +65,13 @@ def _line(row: dict[str, Any]) -> CartLine:
         unit_price_vnd=row["product.price_vnd"],
         quantity=row["quantity"],
         stock=row["product.stock"],
-        available=row["product.status"] == "active" and row["product.stock"] >= row["quantity"],
+        available=row["product.status"] == "active"
+        and row["product.stock"] >= row["quantity"]
+        and lot not in recalled,
         producer_id=row["product.producer.id"],
         producer_name=row["product.producer.name"],
+        lot=lot,
+        lot_recalled=lot in recalled,
     )
 
 
@@ -77,6 +83,7 @@ async def get_cart(token: str) -> Cart:
             await CartLineRow.select(
                 CartLineRow.product,
                 CartLineRow.quantity,
+                CartLineRow.lot,
                 CartLineRow.product.slug,
                 CartLineRow.product.name,
                 CartLineRow.product.unit,
@@ -89,9 +96,11 @@ async def get_cart(token: str) -> Cart:
             .where(CartLineRow.cart == cart_id)
             .order_by(CartLineRow.id)
         )
+        known = await lots.lots(row["lot"] for row in rows)
+    recalled = {code for code, lot in known.items() if lot.withdrawn}
     groups: dict[int, list[CartLine]] = {}
     names: dict[int, str] = {}
-    for line in map(_line, rows):
+    for line in (_line(row, recalled) for row in rows):
         groups.setdefault(line.producer_id, []).append(line)
         names[line.producer_id] = line.producer_name
     return Cart(
@@ -125,7 +134,10 @@ async def _current_quantity(cart_id: int, product_id: int) -> int | None:
     return int(row["quantity"]) if row else None
 
 
-async def _set_quantity(cart_id: int, product_id: int, quantity: int) -> None:
+async def _set_quantity(
+    cart_id: int, product_id: int, quantity: int, lot: str | None = None
+) -> None:
+    """Set the line's quantity (0 removes it) and, when `lot` is given, the lot asked for."""
     existing = await _current_quantity(cart_id, product_id)
     where = (CartLineRow.cart == cart_id) & (CartLineRow.product == product_id)
     if quantity == 0:
@@ -137,22 +149,43 @@ async def _set_quantity(cart_id: int, product_id: int, quantity: int) -> None:
                 f"Giỏ hàng có tối đa {MAX_LINES} sản phẩm.",
                 f"A cart holds at most {MAX_LINES} products.",
             )
-        await CartLineRow.insert(CartLineRow(cart=cart_id, product=product_id, quantity=quantity))
+        await CartLineRow.insert(
+            CartLineRow(cart=cart_id, product=product_id, quantity=quantity, lot=lot or "")
+        )
+    elif lot is not None:
+        await CartLineRow.update({CartLineRow.quantity: quantity, CartLineRow.lot: lot}).where(
+            where
+        )
     else:
         await CartLineRow.update({CartLineRow.quantity: quantity}).where(where)
     await CartRow.update({CartRow.updated_at: datetime.now(UTC)}).where(CartRow.id == cart_id)
 
 
-async def add_to_cart(token: str, product_id: int, quantity: int = 1) -> Cart:
-    """Put `quantity` more of a product in the cart (added to what is already there)."""
+async def add_to_cart(
+    token: str, product_id: int, quantity: int = 1, lot: str | None = None
+) -> Cart:
+    """Put `quantity` more of a product in the cart (added to what is already there).
+
+    `lot` is a batch code the buyer asks for (from the batch's QR page): the line then keeps
+    it, replacing any lot asked for before; a recalled lot is refused (`batch_recalled`).
+    """
     _check_quantity(quantity)
     async with write_transaction():
         cart_id = await _cart_id(token)
         total = (await _current_quantity(cart_id, product_id) or 0) + quantity
         _check_quantity(total)
         await _check_can_buy(product_id, total)
-        await _set_quantity(cart_id, product_id, total)
+        chosen = await _check_lot(product_id, lot) if lot else None
+        await _set_quantity(cart_id, product_id, total, chosen)
     return await get_cart(token)
+
+
+async def _check_lot(product_id: int, raw_code: str) -> str:
+    lot = await lots.lot_of_product(product_id, raw_code)
+    if lot.withdrawn:
+        product = await get_product(product_id)
+        raise lots.lot_recalled(product.name, lot)
+    return lot.code
 
 
 async def update_cart_line(token: str, product_id: int, quantity: int) -> Cart:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from marketplace import places
+from marketplace.catalogue import lots
 from marketplace.catalogue.products import reserve_stock
 from marketplace.catalogue.queries import payment_account
 from marketplace.catalogue.schemas import BankAccount
@@ -131,6 +132,12 @@ async def _plan(
 
 def _check_lines_available(lines: list[CartLine]) -> None:
     for line in lines:
+        if line.lot_recalled:
+            raise lots.lot_recalled(
+                line.product_name,
+                lots.Lot(line.product_id, line.lot, None, ""),
+                field=f"line_{line.product_id}",
+            )
         if not line.available:
             raise _out_of_stock(line)
 
@@ -197,6 +204,7 @@ async def _write_order(
                 unit_price_vnd=line.unit_price_vnd,
                 quantity=line.quantity,
                 line_total_vnd=line.line_total_vnd,
+                lot=line.lot,
             )
             for line in plan.group.lines
         ]

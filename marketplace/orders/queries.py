@@ -67,6 +67,7 @@ async def _lines_of(order_ids: list[int]) -> dict[int, list[OrderLine]]:
                 unit_price_vnd=row["unit_price_vnd"],
                 quantity=row["quantity"],
                 line_total_vnd=row["line_total_vnd"],
+                lot=row["lot"] or "",
             )
         )
     return lines

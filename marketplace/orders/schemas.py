@@ -100,6 +100,8 @@ class CartLine:
     available: bool
     producer_id: int
     producer_name: str
+    lot: str = ""  # the batch code asked for, "" for any
+    lot_recalled: bool = False  # that batch has been recalled: the line cannot be bought
 
     @property
     def line_total_vnd(self) -> int:
@@ -160,6 +162,7 @@ class OrderLine:
     unit_price_vnd: int
     quantity: int
     line_total_vnd: int
+    lot: str = ""  # the batch code the buyer asked for, "" for any
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,7 @@ class CartLine(Table, db=DB, tablename="orders_cart_line"):
     cart = ForeignKey(references=Cart, null=False, on_delete=OnDelete.cascade, index=True)
     product = ForeignKey(references=Product, null=False, on_delete=OnDelete.cascade)
     quantity = Integer()
+    lot = Varchar(length=20, default="")  # the batch code asked for (from its QR page), or ""
     added_at = Timestamptz(default=TimestamptzNow())
 
 
@@ -96,6 +97,7 @@ class OrderLine(Table, db=DB, tablename="orders_order_line"):
     unit_price_vnd = BigInt()
     quantity = Integer()
     line_total_vnd = BigInt()
+    lot = Varchar(length=20, default="")  # the batch the buyer asked for, or "" (any)
 
 
 class PaymentIntent(Table, db=DB, tablename="orders_payment_intent"):

@@ -29,6 +29,8 @@ class CartLineOut(msgspec.Struct):
     quantity: int
     line_total_vnd: int
     available: bool
+    lot: str = ""  # the batch code asked for, "" for any
+    lot_recalled: bool = False
 
 
 class CartGroupOut(msgspec.Struct):
@@ -55,6 +57,7 @@ class CartLinePage(msgspec.Struct):
 class CartItemCreate(msgspec.Struct):
     product_id: int
     quantity: int = 1
+    lot: str | None = None  # a batch code (from the batch's QR page) to buy from
 
 
 class CartItemUpdate(msgspec.Struct):
@@ -103,6 +106,7 @@ class OrderLineOut(msgspec.Struct):
     unit_price_vnd: int
     quantity: int
     line_total_vnd: int
+    lot: str = ""
 
 
 class OrderOut(msgspec.Struct):
@@ -154,6 +158,8 @@ def _line_out(line: CartLine) -> CartLineOut:
         quantity=line.quantity,
         line_total_vnd=line.line_total_vnd,
         available=line.available,
+        lot=line.lot,
+        lot_recalled=line.lot_recalled,
     )
 
 
@@ -224,7 +230,7 @@ class CartsApi(Controller):
     @post("/{token:str}/items", operation_id="AddCartItem", status_code=201)
     async def add_item(self, token: FromPath[str], data: JSONBody[CartItemCreate]) -> CartOut:
         """Add `quantity` of a product (added to what the cart already holds)."""
-        return cart_out(await carts.add_to_cart(token, data.product_id, data.quantity))
+        return cart_out(await carts.add_to_cart(token, data.product_id, data.quantity, data.lot))
 
     @put("/{token:str}/items/{product_id:int}", operation_id="UpdateCartItem")
     async def update_item(

@@ -159,7 +159,9 @@ class CartPages(Controller):
         try:
             quantity = _quantity(data.get("quantity") or "1")
             token = await ensure_cart_token(request)
-            await carts.add_to_cart(token, _product_id(data.get("product_id")), quantity)
+            await carts.add_to_cart(
+                token, _product_id(data.get("product_id")), quantity, data.get("lot") or None
+            )
         except ApplicationError as error:
             return await _cart_page(request, error)
         return Redirect("/cart?added=1")

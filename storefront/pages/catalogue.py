@@ -16,7 +16,7 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from marketplace import places
-from marketplace.catalogue import members
+from marketplace.catalogue import lots, members
 from marketplace.catalogue.ocop import CERTIFICATIONS, GROUPS, PRODUCT_SETS
 from marketplace.catalogue.queries import (
     get_producer_by_slug,
@@ -146,6 +146,17 @@ async def _visible_product(request: Request[Any, Any, Any], slug: str) -> Produc
     return product
 
 
+async def _asked_lot(product_id: int, raw_code: str | None) -> lots.Lot | None:
+    """The batch a buyer came from (`?lot=` on the batch page's buy link), if it is this
+    product's; an unknown code is ignored and the product is sold from any batch."""
+    if not raw_code:
+        return None
+    try:
+        return await lots.lot_of_product(product_id, raw_code)
+    except NotFound:
+        return None
+
+
 @get("/products/{slug:str}", name="product", include_in_schema=False)
 async def product_page(request: Request[Any, Any, Any], slug: FromPath[str]) -> Template:
     product = await _visible_product(request, slug)
@@ -153,6 +164,7 @@ async def product_page(request: Request[Any, Any, Any], slug: FromPath[str]) -> 
         template_name="catalogue/product.html",
         context={
             "product": product,
+            "lot": await _asked_lot(product.id, request.query_params.get("lot")),
             "groups": GROUPS,
             "product_sets": PRODUCT_SETS,
             "certifications": CERTIFICATIONS,

@@ -125,7 +125,7 @@ def test_shopper_reads_the_provenance_page_in_vietnamese_and_english(
     expect(page.get_by_role("heading", name="Nhật ký sản xuất")).to_be_visible()
     expect(page.get_by_text("HTX Bưởi Ngọc Lũ").first).to_be_visible()
     expect(page.get_by_role("link", name="Mua sản phẩm")).to_have_attribute(
-        "href", "/products/buoi-ngoc-lu"
+        "href", f"/products/buoi-ngoc-lu?lot={SEEDED_BATCH}"
     )
     assert page.locator("script").count() == 0
     check_a11y(page)
@@ -142,4 +142,21 @@ def test_shopper_sees_a_recall_first(page: Page, check_a11y) -> None:
     notice = page.get_by_role("alert").first
     expect(notice).to_contain_text("LÔ HÀNG ĐÃ BỊ THU HỒI")
     expect(page.get_by_role("link", name="Mua sản phẩm")).to_have_count(0)
+    check_a11y(page)
+
+
+def test_shopper_buys_from_the_scanned_batch_but_never_from_a_recalled_one(
+    page: Page, check_a11y
+) -> None:
+    page.goto(f"/t/{SEEDED_BATCH}?lang=vi")
+    page.get_by_role("link", name="Mua sản phẩm").click()
+    expect(page.get_by_text("Bạn mua từ lô")).to_be_visible()
+    page.get_by_role("button", name="Thêm vào giỏ").click()
+    expect(page.get_by_role("link", name=SEEDED_BATCH)).to_be_visible()
+    check_a11y(page)
+
+    # The tea batch was recalled: its page sells nothing, and a link carrying its code says so.
+    page.goto(f"/products/che-xanh-hop-tien?lot={RECALLED_BATCH}&lang=vi")
+    expect(page.get_by_role("alert")).to_contain_text(f"Lô {RECALLED_BATCH} đã bị thu hồi")
+    expect(page.locator('input[name="lot"]')).to_have_count(0)
     check_a11y(page)

@@ -54,7 +54,7 @@ async def test_the_page_tells_who_where_when_and_what_went_on_it_in_vietnamese(c
     assert "Thu hoạch" in text and "Phun thuốc bảo vệ thực vật" in text
     assert "OCOP 4 sao" in text and "Còn hiệu lực đến" in text
     assert "VN-37-NL-001" in text
-    assert 'href="/products/buoi-ngoc-lu"' in page.text
+    assert f'href="/products/buoi-ngoc-lu?lot={code}"' in page.text
     assert "maps/search" in page.text
     assert "<script" not in page.text
     assert "Nhật ký toàn vẹn: 7 sự kiện" in text

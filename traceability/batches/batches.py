@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from marketplace.accounts.service import Account
+from marketplace.catalogue import lots
 from marketplace.catalogue.members import OWNER, require_member, role_in
 from marketplace.catalogue.queries import get_product
 from marketplace.db import write_transaction
@@ -58,6 +59,7 @@ async def open_batch(
     async with write_transaction():
         batch_code = await _free_code(code)
         await Batch.insert(Batch(code=batch_code, **values))
+        await lots.register_lot(product.id, batch_code)
     row = await records.batch_row(batch_code)
     return records.batch_summary(row, product)
 
@@ -109,6 +111,7 @@ async def recall_batch(account: Account, batch_code: str, reason: str) -> BatchS
             }
         ).where(Batch.id == batch["id"])
         await append_locked(batch["id"], account.id, _recall_event(why, now))
+        await lots.withdraw_lot(batch["code"], why, now)
     batch_changed(batch["code"])
     return await _summary(batch["code"])
 

@@ -1,0 +1,110 @@
+"""Lots (lô) of a product that a buyer can ask for by code, and recalls that stop their sale.
+
+A shopper who scans a batch's QR code and taps "buy" asks for that lot: the cart line and the
+order line keep its code, so the seller knows which lot to ship, and checkout refuses a lot
+that has been recalled. Traceability owns batches; it calls `register_lot` and `withdraw_lot`
+inside its own write transactions, so this table never disagrees with the batch journal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from marketplace.catalogue.tables import ProductLot
+from marketplace.codes import canonical
+from marketplace.errors import Conflict, FieldError, NotFound
+
+LOT_MAX_LENGTH = 20
+
+
+@dataclass(frozen=True)
+class Lot:
+    product_id: int
+    code: str
+    withdrawn_at: datetime | None
+    withdraw_reason: str
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+async def register_lot(product_id: int, code: str) -> None:
+    """Record a new lot of a product (call inside the caller's write transaction)."""
+    await ProductLot.insert(ProductLot(product=product_id, lot=code))
+
+
+async def withdraw_lot(code: str, reason: str, at: datetime) -> None:
+    """Stop every sale from this lot (call inside the caller's write transaction)."""
+    await ProductLot.update(
+        {ProductLot.withdrawn_at: at, ProductLot.withdraw_reason: reason}
+    ).where(ProductLot.lot == code)
+
+
+def _lot_not_found(field: str) -> NotFound:
+    message_vi = "Sản phẩm này không có lô hàng mang mã đó."
+    message_en = "This product has no batch with that code."
+    return NotFound(
+        "lot_not_found",
+        message_vi,
+        message_en,
+        fields=[FieldError(field, "lot_not_found", message_vi, message_en)],
+    )
+
+
+def lot_recalled(product_name: str, lot: Lot, field: str = "lot") -> Conflict:
+    """The refusal to sell from a recalled lot, naming the product and the lot."""
+    message_vi = (
+        f"Lô {lot.code} của “{product_name}” đã bị thu hồi nên không bán. "
+        "Hãy bỏ lô này khỏi giỏ hoặc mua sản phẩm từ lô khác."
+    )
+    message_en = (
+        f"Batch {lot.code} of “{product_name}” has been recalled and is not sold. "
+        "Remove it from the cart or buy the product from another batch."
+    )
+    return Conflict(
+        "batch_recalled",
+        message_vi,
+        message_en,
+        fields=[FieldError(field, "batch_recalled", message_vi, message_en)],
+    )
+
+
+async def lot_of_product(product_id: int, raw_code: str, field: str = "lot") -> Lot:
+    """The product's lot with this code (typed or from a QR link); NotFound if it has none."""
+    code = canonical(raw_code)
+    if not code or len(code) > LOT_MAX_LENGTH:
+        raise _lot_not_found(field)
+    row = (
+        await ProductLot.select(
+            ProductLot.product, ProductLot.lot, ProductLot.withdrawn_at, ProductLot.withdraw_reason
+        )
+        .where((ProductLot.lot == code) & (ProductLot.product == product_id))
+        .first()
+    )
+    if row is None:
+        raise _lot_not_found(field)
+    return _lot(row)
+
+
+async def lots(codes: Iterable[str]) -> dict[str, Lot]:
+    """The lots with these codes, by code (unknown codes are left out)."""
+    wanted = sorted({code for code in codes if code})
+    if not wanted:
+        return {}
+    rows = await ProductLot.select(
+        ProductLot.product, ProductLot.lot, ProductLot.withdrawn_at, ProductLot.withdraw_reason
+    ).where(ProductLot.lot.is_in(wanted))
+    return {row["lot"]: _lot(row) for row in rows}
+
+
+def _lot(row: dict[str, Any]) -> Lot:
+    return Lot(
+        product_id=int(row["product"]),
+        code=str(row["lot"]),
+        withdrawn_at=row["withdrawn_at"],
+        withdraw_reason=str(row["withdraw_reason"] or ""),
+    )
