@@ -9,7 +9,7 @@ from litestar.params import FromPath, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from marketplace.accounts.service import Account
-from marketplace.catalogue import members
+from marketplace.catalogue import lots, members
 from marketplace.catalogue.queries import get_producer
 from marketplace.errors import ApplicationError
 from marketplace.orders import lifecycle
@@ -41,6 +41,12 @@ async def seller_context(request: Request[Any, Any, Any], producer_id: int) -> d
     }
 
 
+async def recalled_lots(order: Order) -> set[str]:
+    """The lots of the order that were recalled: the seller must not ship from them."""
+    known = await lots.lots(line.lot for line in order.lines)
+    return {code for code, lot in known.items() if lot.withdrawn}
+
+
 async def _order_page(
     request: Request[Any, Any, Any],
     producer_id: int,
@@ -56,6 +62,7 @@ async def _order_page(
             **context,
             "order": order,
             "place": place_name(order),
+            "recalled_lots": await recalled_lots(order),
             "events": await events_of(order.intent.id) if order.intent else [],
             "transfers": await transfers_of_order(order.id),
             "error": error.message(language_of(request.scope)) if error else None,
@@ -129,7 +136,12 @@ class SellerOrderPages(Controller):
         order: Order = await seller_order(context["account"], producer_id, order_id)
         return Template(
             template_name="orders/packing_list.html",
-            context={**context, "order": order, "place": place_name(order)},
+            context={
+                **context,
+                "order": order,
+                "place": place_name(order),
+                "recalled_lots": await recalled_lots(order),
+            },
         )
 
     @post("/transfers/{transfer_id:int}/assign", name="seller_assign_transfer")

@@ -164,3 +164,20 @@ async def test_the_api_refuses_a_recalled_lot_with_a_machine_code(client):
     assert added.status_code == 201
     [line] = added.json()["groups"][0]["lines"]
     assert (line["lot"], line["lot_recalled"]) == (good, False)
+
+
+async def test_the_seller_is_told_not_to_ship_a_lot_recalled_after_the_order(client):
+    shop, buoi, _, bad = await _shop_with_batches()
+    token = await carts.new_cart()
+    await carts.add_to_cart(token, buoi, 2, bad)
+    [order] = await place_orders(token, BUYER, ADDRESS, {})
+    await submit(client, "/login", {"phone": shop.seller.phone, "password": "mat-khau-ban-hang"})
+    base = f"/seller/{order.producer_id}/orders/{order.id}"
+    before = await client.get(base)
+    assert bad in before.text and "không giao" not in before.text
+
+    await recall_batch(shop.seller, bad, REASON)
+    page = await client.get(base)
+    assert "Lô này đã bị thu hồi: không giao" in page.text
+    sheet = await client.get(f"{base}/packing-list")
+    assert "LÔ ĐÃ BỊ THU HỒI — KHÔNG GIAO" in sheet.text
