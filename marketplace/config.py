@@ -46,6 +46,18 @@ class Settings:
     argon2_profile: str
     log_level: str
     trusted_proxies: tuple[str, ...] = field(default_factory=tuple)
+    # S3-compatible media storage (AWS, MinIO, Garage, Cloudflare R2…): used when a bucket is
+    # set; credentials come from boto's standard chain (AWS_ACCESS_KEY_ID/…, profiles, roles).
+    media_s3_bucket: str | None = None
+    media_s3_endpoint_url: str | None = None
+    media_s3_region: str | None = None
+    media_s3_prefix: str = ""
+    # Where pages link media when a CDN serves them (default: this app's own /media/ route).
+    media_public_base_url: str | None = None
+    # Which database search answers: auto (fts5 on SQLite, postgresql on PostgreSQL), memory
+    # (the per-process in-memory index), fts5 or postgresql. Meilisearch, when
+    # MEILISEARCH_URL is set, answers first and falls back to this one.
+    search_backend: str = "auto"
 
     @property
     def is_postgres(self) -> bool:
@@ -78,6 +90,12 @@ def load_settings() -> Settings:
         argon2_profile=env.get("LANGSO_ARGON2_PROFILE", "rfc9106-low-memory"),
         log_level=env.get("LOG_LEVEL", "INFO").upper(),
         trusted_proxies=tuple(p for p in env.get("TRUSTED_PROXIES", "").split(",") if p),
+        media_s3_bucket=env.get("MEDIA_S3_BUCKET") or None,
+        media_s3_endpoint_url=env.get("MEDIA_S3_ENDPOINT_URL") or None,
+        media_s3_region=env.get("MEDIA_S3_REGION") or None,
+        media_s3_prefix=env.get("MEDIA_S3_PREFIX", "").strip("/"),
+        media_public_base_url=(env.get("MEDIA_PUBLIC_BASE_URL") or "").rstrip("/") or None,
+        search_backend=(env.get("SEARCH_BACKEND") or "auto").strip().lower(),
     )
 
 
