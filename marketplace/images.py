@@ -7,6 +7,7 @@ drops every metadata block.
 from __future__ import annotations
 
 import io
+import warnings
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -50,7 +51,16 @@ def process_photo(data: bytes, field: str = "photo") -> ProcessedPhoto:
             field,
         )
     try:
-        with Image.open(io.BytesIO(data)) as probe:
+        with warnings.catch_warnings():
+            # Pillow only warns up to twice its own limit; a bomb is refused either way.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            probe = Image.open(io.BytesIO(data))
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise _too_many_pixels(field) from None
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        raise _unreadable(field) from None
+    try:
+        with probe:
             image_format = probe.format
             if image_format not in ACCEPTED_FORMATS:
                 raise _refuse(
@@ -60,22 +70,30 @@ def process_photo(data: bytes, field: str = "photo") -> ProcessedPhoto:
                     field,
                 )
             if probe.width * probe.height > MAX_PIXELS:
-                raise _refuse(
-                    "photo_too_many_pixels",
-                    "Ảnh có quá nhiều điểm ảnh.",
-                    "The photo has too many pixels.",
-                    field,
-                )
+                raise _too_many_pixels(field)
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
             image.load()
             upright = ImageOps.exif_transpose(image).convert("RGB")
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError):
-        raise _refuse(
-            "photo_unreadable", "Không đọc được ảnh này.", "This photo cannot be read.", field
-        ) from None
+        raise _unreadable(field) from None
     renditions = tuple(_rendition(upright, bucket) for bucket in WIDTHS)
     return ProcessedPhoto(upright.width, upright.height, renditions)
+
+
+def _too_many_pixels(field: str) -> Exception:
+    return _refuse(
+        "photo_too_many_pixels",
+        "Ảnh có quá nhiều điểm ảnh.",
+        "The photo has too many pixels.",
+        field,
+    )
+
+
+def _unreadable(field: str) -> Exception:
+    return _refuse(
+        "photo_unreadable", "Không đọc được ảnh này.", "This photo cannot be read.", field
+    )
 
 
 def _rendition(image: Image.Image, bucket: int) -> Rendition:

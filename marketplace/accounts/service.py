@@ -183,21 +183,54 @@ def _sha256(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
+async def _require_may_reset(issuer: Account, target: Account) -> None:
+    """A reset code hands over the account, so who may issue one is narrow.
+
+    - An officer's account: only a national officer.
+    - A seller's account: an officer covering the province of every producer the person
+      works for, or an owner of every one of those producers.
+    - An account that works for no producer: any officer.
+    """
+    from marketplace.catalogue.members import OWNER, memberships
+
+    national = issuer.is_officer and not issuer.officer_province_code
+    if target.is_officer:
+        if national:
+            return
+        raise PermissionDenied(
+            "reset_not_allowed",
+            "Chỉ cán bộ cấp trung ương mới được cấp mã đặt lại mật khẩu cho tài khoản cán bộ.",
+            "Only a national officer may issue a reset code for an officer's account.",
+        )
+    held = await memberships(target.id)
+    if issuer.is_officer:
+        provinces = {m.province_code for m in held}
+        if national or not provinces or provinces == {issuer.officer_province_code}:
+            return
+        raise PermissionDenied(
+            "officer_other_province",
+            "Người này làm việc cho cơ sở ở tỉnh khác: chỉ cán bộ tỉnh đó mới được cấp mã.",
+            "This person works for a producer in another province: only that province's "
+            "officers may issue the code.",
+        )
+    owned = {m.producer_id for m in await memberships(issuer.id) if m.role == OWNER}
+    if held and all(m.producer_id in owned for m in held):
+        return
+    raise PermissionDenied(
+        "reset_not_allowed",
+        "Chỉ cán bộ hoặc chủ cơ sở của người này mới được cấp mã đặt lại mật khẩu.",
+        "Only an officer or an owner of this person's producer may issue a reset code.",
+    )
+
+
 async def issue_reset_code(issuer: Account, target_phone: str) -> str:
     """A one-time code (valid 24 h) letting the holder of `target_phone` set a new password.
 
     There is no SMS: an officer, or an owner of a producer the person works for, hands the code
     over in person or by phone.
     """
-    from marketplace.catalogue.members import is_owner_of_member
-
     target = await account_by_phone(parse_phone(target_phone))
-    if not issuer.is_officer and not await is_owner_of_member(issuer.id, target.id):
-        raise PermissionDenied(
-            "reset_not_allowed",
-            "Chỉ cán bộ hoặc chủ cơ sở của người này mới được cấp mã đặt lại mật khẩu.",
-            "Only an officer or an owner of this person's producer may issue a reset code.",
-        )
+    await _require_may_reset(issuer, target)
     code = codes.new_code("", 8)
     async with write_transaction():
         await ResetCode.insert(

@@ -18,6 +18,7 @@ class Membership:
     producer_name: str
     producer_slug: str
     role: str
+    province_code: str = ""
 
 
 async def memberships(user_id: int) -> list[Membership]:
@@ -26,6 +27,7 @@ async def memberships(user_id: int) -> list[Membership]:
             ProducerMember.producer.id,
             ProducerMember.producer.name,
             ProducerMember.producer.slug,
+            ProducerMember.producer.province_code,
             ProducerMember.role,
         )
         .where(ProducerMember.user == user_id)
@@ -37,6 +39,7 @@ async def memberships(user_id: int) -> list[Membership]:
             producer_name=row["producer.name"],
             producer_slug=row["producer.slug"],
             role=row["role"],
+            province_code=row["producer.province_code"],
         )
         for row in rows
     ]
@@ -70,19 +73,6 @@ async def require_owner(user_id: int, producer_id: int) -> None:
             "Chỉ chủ cơ sở mới được làm việc này.",
             "Only an owner of this producer may do this.",
         )
-
-
-async def is_owner_of_member(owner_id: int, member_id: int) -> bool:
-    """Whether `owner_id` owns a producer that `member_id` works for."""
-    owned = await ProducerMember.select(ProducerMember.producer).where(
-        (ProducerMember.user == owner_id) & (ProducerMember.role == OWNER)
-    )
-    producer_ids = [row["producer"] for row in owned]
-    if not producer_ids:
-        return False
-    return await ProducerMember.exists().where(
-        (ProducerMember.user == member_id) & ProducerMember.producer.is_in(producer_ids)
-    )
 
 
 async def add_member(producer_id: int, user_id: int, role: str) -> None:

@@ -147,8 +147,16 @@ async def disconnect_provider(account: Account, producer_id: int, connection_id:
     """Stop accepting webhooks at a connection (kept, inactive, for the transfers it recorded)."""
     await members.require_owner(account.id, producer_id)
     async with write_transaction():
-        await ConnectionRow.update({ConnectionRow.active: False}).where(
-            (ConnectionRow.id == connection_id) & (ConnectionRow.producer == producer_id)
+        changed = (
+            await ConnectionRow.update({ConnectionRow.active: False})
+            .where((ConnectionRow.id == connection_id) & (ConnectionRow.producer == producer_id))
+            .returning(ConnectionRow.id)
+        )
+    if not changed:
+        raise NotFound(
+            "connection_not_found",
+            "Cơ sở này không có kết nối thanh toán đó.",
+            "This producer has no such payment connection.",
         )
 
 

@@ -1,0 +1,112 @@
+"""Security headers on every kind of response (pages, API, static files, media, errors), HSTS
+and Secure cookies when SECURE_COOKIES=true, and cookie flags."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import httpx
+
+from marketplace.config import load_settings
+from storefront import i18n
+from storefront.app import create_app
+from storefront.sessions import COOKIE
+from tests.security.world import PASSWORD, PHONES, build_world, page_token, people
+
+HSTS = "strict-transport-security"
+
+
+def _client(app: Any, scheme: str = "http") -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))
+    return httpx.AsyncClient(transport=transport, base_url=f"{scheme}://testserver.local")
+
+
+def _check(response: httpx.Response, what: str, hsts: bool) -> list[str]:
+    headers = response.headers
+    wrong: list[str] = []
+    csp = headers.get("content-security-policy", "")
+    expected = {
+        "x-content-type-options": "nosniff",
+        "referrer-policy": "strict-origin-when-cross-origin",
+        "x-frame-options": "DENY",
+    }
+    for name, value in expected.items():
+        if headers.get(name) != value:
+            wrong.append(f"{what}: {name} = {headers.get(name)!r}")
+    for directive in ("frame-ancestors 'none'", "default-src 'self'", "object-src 'none'"):
+        if directive not in csp:
+            wrong.append(f"{what}: CSP lacks {directive!r} ({csp!r})")
+    if "'unsafe-inline'" in csp or "'unsafe-eval'" in csp:
+        wrong.append(f"{what}: CSP allows inline or eval scripts")
+    if hsts and "max-age=31536000" not in headers.get(HSTS, ""):
+        wrong.append(f"{what}: no HSTS")
+    if not hsts and HSTS in headers:
+        wrong.append(f"{what}: HSTS sent although SECURE_COOKIES is off")
+    return wrong
+
+
+async def _responses(client: httpx.AsyncClient, world: Any) -> dict[str, httpx.Response]:
+    photo = f"/media/{world.photo_key}-240.jpg"
+    return {
+        "home page": await client.get("/"),
+        "product list": await client.get("/products"),
+        "login page": await client.get("/login"),
+        "provenance page": await client.get(f"/t/{world.batch}"),
+        "API list": await client.get("/api/v1/products"),
+        "API problem": await client.get("/api/v1/products/999999"),
+        "health": await client.get("/health"),
+        "OpenAPI": await client.get("/schema/openapi.json"),
+        "static file": await client.get("/static/app.css"),
+        "media file": await client.get(photo),
+        "media range": await client.get(photo, headers={"range": "bytes=0-99"}),
+        "missing page": await client.get("/khong-co-trang-nay"),
+        "missing media": await client.get("/media/products/khong-co.jpg"),
+        "wrong method": await client.delete("/login"),
+        "CSRF refusal": await client.post("/login", data={"phone": "1"}),
+    }
+
+
+async def test_every_kind_of_response_carries_the_security_headers(db: None) -> None:
+    world = await build_world()
+    failures: list[str] = []
+    for secure in (False, True):
+        settings = dataclasses.replace(load_settings(), secure_cookies=secure)
+        app = create_app(settings)
+        async with _client(app, "https" if secure else "http") as client:
+            for what, response in (await _responses(client, world)).items():
+                assert response.status_code < 500, (what, response.text)
+                failures += _check(response, f"{what} ({'https' if secure else 'http'})", secure)
+        await app.state.shared.close()
+    assert not failures, "\n".join(failures)
+
+
+def _set_cookies(response: httpx.Response) -> dict[str, str]:
+    return {header.partition("=")[0]: header for header in response.headers.get_list("set-cookie")}
+
+
+async def test_cookies_are_http_only_same_site_and_secure_over_https(db: None) -> None:
+    await people()
+    for secure in (False, True):
+        app = create_app(dataclasses.replace(load_settings(), secure_cookies=secure))
+        async with _client(app, "https" if secure else "http") as client:
+            first = await client.get("/login?lang=en")
+            cookies = _set_cookies(first)
+            token = await page_token(client)
+            login = await client.post(
+                "/login",
+                data={"phone": PHONES["buyer"], "password": PASSWORD, "_csrf_token": token},
+            )
+            assert login.status_code in (302, 303), login.text
+            cookies.update(_set_cookies(login))
+        await app.state.shared.close()
+        assert {COOKIE, "csrftoken", i18n.COOKIE} <= cookies.keys(), cookies
+        session = cookies[COOKIE].lower()
+        assert "httponly" in session and "samesite=lax" in session and "path=/" in session
+        assert "max-age=" in session
+        for name, header in cookies.items():
+            flags = header.lower()
+            assert "samesite=" in flags, (name, header)
+            assert ("secure" in flags.split("; ")) == secure, (name, header, secure)
+        # The CSRF cookie must be readable by the page's script (double submit for fetch()).
+        assert "httponly" not in cookies["csrftoken"].lower()
