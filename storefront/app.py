@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
-from litestar import Litestar, Request
+from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
@@ -18,8 +17,10 @@ from marketplace import db
 from marketplace.config import Settings, get_settings
 from marketplace.orders.lifecycle import expire_unpaid
 from marketplace.orders.notifications import deliver_notifications
-from storefront import cache, logs
+from marketplace.shared import using
+from storefront import logs
 from storefront.api.money import TYPE_DECODERS, DongSchemaPlugin
+from storefront.api.problems import ProblemResponsesPlugin
 from storefront.background import periodically
 from storefront.errors import EXCEPTION_HANDLERS
 from storefront.health import get_health, get_liveness
@@ -31,7 +32,7 @@ from storefront.middleware import (
 from storefront.routes import route_handlers
 from storefront.search_worker import search_background
 from storefront.sessions import SessionMiddleware
-from storefront.shared_state import SharedState, make_shared_state
+from storefront.shared_state import SharedState, SharedStateMiddleware, make_shared_state
 from storefront.templating import template_config
 from traceability.batches.lifecycle import batch_background_work
 from traceability.heritage.scans import scan_lifespan as heritage_scan_lifespan
@@ -54,14 +55,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
         try:
             # Scan counts are buffered and written every few seconds, and once more here.
             # Unpaid orders past their window give their stock back even if nobody looks.
-            async with (
-                batch_background_work(),
-                heritage_scan_lifespan(),
-                search_background(settings),
-                periodically("expire-unpaid", EXPIRY_INTERVAL_SECONDS, expire_unpaid),
-                periodically("order-notifications", 10.0, deliver_notifications),
-            ):
-                yield
+            # Background work counts and invalidates through this app's shared state.
+            with using(shared.shared):
+                async with (
+                    batch_background_work(),
+                    heritage_scan_lifespan(),
+                    search_background(settings),
+                    periodically("expire-unpaid", EXPIRY_INTERVAL_SECONDS, expire_unpaid),
+                    periodically("order-notifications", 10.0, deliver_notifications),
+                ):
+                    yield
         finally:
             if opened_pool:
                 await db.stop()
@@ -76,13 +79,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exclude=CSRF_EXEMPT_PATHS,
     )
 
-    async def forget_cached_reads(request: Request[Any, Any, Any]) -> None:
-        # A write through this worker shows in its own cached pages at once, not a second later.
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
-            cache.clear_all()
-
     app = Litestar(
-        after_response=forget_cached_reads,
         route_handlers=[
             get_health,
             get_liveness,
@@ -96,6 +93,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *route_handlers(),
         ],
         middleware=[
+            # First: a write request drops cached pages in every worker before it answers.
+            DefineMiddleware(SharedStateMiddleware, shared=shared),
             DefineMiddleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies),
             DefineMiddleware(LanguageMiddleware, secure=settings.secure_cookies),
             DefineMiddleware(SessionMiddleware, shared=shared, secure=settings.secure_cookies),
@@ -103,7 +102,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         template_config=template_config(),
         type_decoders=TYPE_DECODERS,
-        plugins=[DongSchemaPlugin()],
+        plugins=[DongSchemaPlugin(), ProblemResponsesPlugin()],
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(
             title="Langso API",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+import msgspec
 from litestar import MediaType, Request, Response
 from litestar.exceptions import (
     HTTPException,
@@ -25,7 +26,7 @@ from marketplace.errors import (
     RateLimited,
 )
 from storefront.logs import log
-from storefront.middleware import SECURITY_HEADERS, language_of
+from storefront.middleware import language_of, security_headers
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -61,9 +62,30 @@ def wants_json(request: Request[Any, Any, Any]) -> bool:
     return "application/json" in accept and "text/html" not in accept
 
 
+_OUT_OF_RANGE = (
+    "value_out_of_range",
+    "Có giá trị nằm ngoài khoảng cho phép (ví dụ một số quá lớn).",
+    "A value is outside the allowed range (for instance a number too large).",
+)
+
+
+def _is_rejected_by_database(exc: Exception) -> bool:
+    """A value the database cannot store: a number beyond 64 bits (SQLite's driver raises
+    OverflowError, asyncpg a DataError, SQLSTATE class 22 "data exception")."""
+    if isinstance(exc, OverflowError):
+        return True
+    # By name, so that SQLite-only installs need no asyncpg (which has no type stubs either).
+    return any(
+        cls.__name__ == "DataError" and cls.__module__.startswith("asyncpg")
+        for cls in type(exc).__mro__
+    )
+
+
 def _as_application_error(exc: Exception) -> ApplicationError:
     if isinstance(exc, ApplicationError):
         return exc
+    if _is_rejected_by_database(exc):
+        return InvalidInput(*_OUT_OF_RANGE)
     if isinstance(exc, ValidationException):
         return _validation_error(exc)
     if isinstance(exc, PermissionDeniedException) and "csrf" in str(exc.detail).lower():
@@ -97,26 +119,43 @@ def _validation_error(exc: ValidationException) -> InvalidInput:
     )
 
 
+class ProblemField(msgspec.Struct):
+    """What is wrong with one input field."""
+
+    field: str
+    code: str
+    message_vi: str
+    message_en: str
+
+
+class Problem(msgspec.Struct):
+    """RFC 9457 problem details with Langso's machine code and both languages (the schema of
+    every API error in the OpenAPI document, see storefront/api/problems.py)."""
+
+    type: str
+    title: str
+    status: int
+    code: str
+    detail: str
+    message_vi: str
+    message_en: str
+    errors: list[ProblemField] | msgspec.UnsetType = msgspec.UNSET
+
+
 def problem_details(error: ApplicationError, status: int) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "type": f"https://langso.vn/errors/{error.code}",
-        "title": error.message_en,
-        "status": status,
-        "code": error.code,
-        "detail": error.message_vi,
-        "message_vi": error.message_vi,
-        "message_en": error.message_en,
-    }
-    if error.fields:
-        body["errors"] = [
-            {
-                "field": f.field,
-                "code": f.code,
-                "message_vi": f.message_vi,
-                "message_en": f.message_en,
-            }
-            for f in error.fields
-        ]
+    problem = Problem(
+        type=f"https://langso.vn/errors/{error.code}",
+        title=error.message_en,
+        status=status,
+        code=error.code,
+        detail=error.message_vi,
+        message_vi=error.message_vi,
+        message_en=error.message_en,
+        errors=[ProblemField(f.field, f.code, f.message_vi, f.message_en) for f in error.fields]
+        if error.fields
+        else msgspec.UNSET,
+    )
+    body: dict[str, Any] = msgspec.to_builtins(problem)
     return body
 
 
@@ -130,7 +169,11 @@ def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
             "client error", extra={"path": request.url.path, "status": status, "code": error.code}
         )
     # Router-level errors (404, 405) never pass the middleware: give them the headers here.
-    headers = dict(SECURITY_HEADERS)
+    # (CSRF refusals are raised in middleware and bypass it too.) HSTS as the middleware would.
+    headers = security_headers(
+        hsts=getattr(request.app.state, "settings", None) is not None
+        and request.app.state.settings.secure_cookies
+    )
     if isinstance(error, RateLimited):
         headers["retry-after"] = str(error.retry_after_seconds)
     if wants_json(request):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import msgspec
 from litestar import Response, get
+from litestar.openapi.datastructures import ResponseSpec
 
 from marketplace import db, search
 
@@ -35,7 +36,13 @@ async def get_liveness() -> str:
     return "ok"
 
 
-@get("/health", operation_id="GetHealth", tags=["health"], cache=False)
+@get(
+    "/health",
+    operation_id="GetHealth",
+    tags=["health"],
+    cache=False,
+    responses={503: ResponseSpec(Health, description="The database does not answer.")},
+)
 async def get_health() -> Response[Health]:
     """Whether the service can answer: 200 when the database works, 503 when it does not."""
     backend = "sqlite" if db.is_sqlite() else "postgresql"

@@ -14,11 +14,17 @@ _SECRET_KEYS = re.compile(
     r"""(["']?\s*[:=]\s*["']?)([^"'\s,&}]+)"""
 )
 _BEARER = re.compile(r"(?i)(bearer|apikey)\s+[A-Za-z0-9._~+/=-]+")
+# URLs whose token is the only key to a cart, an order's payment or a webhook endpoint.
+_CAPABILITY_PATH = re.compile(
+    r"(/pay/|/orders/|/api/v1/carts/|/api/v1/payment-intents/|/api/v1/payments/webhooks/[\w-]+/)"
+    r"[A-Za-z0-9_-]{8,}"
+)
 
 
 def redact(text: str) -> str:
     """Mask phone numbers and the values of anything that looks like a credential."""
     text = _BEARER.sub(lambda m: f"{m.group(1)} ***", text)
+    text = _CAPABILITY_PATH.sub(lambda m: f"{m.group(1)}***", text)
     text = _SECRET_KEYS.sub(lambda m: f"{m.group(1)}{m.group(2)}***", text)
     return _PHONE.sub(lambda m: f"{m.group(1)}{m.group(2)}***{m.group(3)}", text)
 

@@ -25,6 +25,17 @@ SECURITY_HEADERS = {
 }
 
 
+HSTS = ("strict-transport-security", "max-age=31536000; includeSubDomains")
+
+
+def security_headers(hsts: bool) -> dict[str, str]:
+    """The headers every response carries; HSTS too when the site is served over HTTPS only."""
+    headers = dict(SECURITY_HEADERS)
+    if hsts:
+        headers[HSTS[0]] = HSTS[1]
+    return headers
+
+
 def _header(scope: Scope, name: bytes) -> str:
     for key, value in scope.get("headers", []):
         if key == name:
@@ -94,9 +105,7 @@ class LanguageMiddleware:
 class SecurityHeadersMiddleware:
     def __init__(self, app: ASGIApp, hsts: bool = False) -> None:
         self.app = app
-        self.headers = dict(SECURITY_HEADERS)
-        if hsts:
-            self.headers["strict-transport-security"] = "max-age=31536000; includeSubDomains"
+        self.headers = security_headers(hsts)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:

@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from marketplace.errors import RateLimited
+from marketplace.errors import ApplicationError, RateLimited
+from marketplace.phones import parse_phone
 from storefront.shared_state import Counters
+
+
+def _same(key: str) -> str:
+    return key
+
+
+def phone_key(raw: str) -> str:
+    """One key per phone number however it is typed ("0912 345 678", "+84912345678", …), so
+    that changing the spelling does not buy five more guesses; unparseable text as typed."""
+    try:
+        return parse_phone(raw)
+    except ApplicationError:
+        return " ".join(raw.split())
 
 
 @dataclass(frozen=True)
@@ -13,9 +28,10 @@ class Limit:
     name: str
     attempts: int
     window_seconds: int
+    normalise: Callable[[str], str] = field(default=_same, compare=False)
 
 
-LOGIN_PER_PHONE = Limit("login-phone", 5, 15 * 60)
+LOGIN_PER_PHONE = Limit("login-phone", 5, 15 * 60, normalise=phone_key)
 LOGIN_PER_ADDRESS = Limit("login-ip", 30, 15 * 60)
 SIGNUP_PER_ADDRESS = Limit("signup-ip", 20, 60 * 60)
 RESET_PER_ADDRESS = Limit("reset-ip", 10, 15 * 60)
@@ -24,11 +40,11 @@ WEBHOOK_PER_ENDPOINT = Limit("webhook", 600, 60)
 
 async def enforce(counters: Counters, limit: Limit, key: str) -> None:
     """Count one attempt; RateLimited once `limit.attempts` is passed within the window."""
-    count = await counters.hit(f"{limit.name}:{key}", limit.window_seconds)
+    count = await counters.hit(f"{limit.name}:{limit.normalise(key)}", limit.window_seconds)
     if count > limit.attempts:
         raise RateLimited(limit.window_seconds)
 
 
 async def forgive(counters: Counters, limit: Limit, key: str) -> None:
     """Forget the attempts counted for `key` (after a successful login)."""
-    await counters.reset(f"{limit.name}:{key}")
+    await counters.reset(f"{limit.name}:{limit.normalise(key)}")

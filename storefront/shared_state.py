@@ -1,88 +1,100 @@
 """State shared by every worker: sessions, counters, caches — Redis when configured, else memory.
 
 With several workers behind a load balancer, set REDIS_URL so that all of them see the same
-sessions and rate-limit counters; a single `make run` process is fine with memory.
+sessions, rate-limit counters, cache invalidations and scan counts; a single `make run` process
+is fine with memory. Sessions are Litestar stores; everything else is `marketplace.shared`
+(usable by the library layers below the storefront), which `SharedStateMiddleware` makes
+current for each request.
 """
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from litestar.enums import ScopeType
 from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from redis.asyncio import Redis
 
 from marketplace.config import Settings
+from marketplace.shared import (
+    Counters,
+    MemoryCounters,
+    RedisCounters,
+    Shared,
+    make_shared,
+    using,
+)
 
+__all__ = [
+    "CATALOGUE_GROUP",
+    "Counters",
+    "MemoryCounters",
+    "RedisCounters",
+    "SharedState",
+    "SharedStateMiddleware",
+    "make_shared_state",
+]
 
-class Counters:
-    """Fixed-window counters: how many times `key` was hit in the current window."""
-
-    async def hit(self, key: str, window_seconds: int) -> int:
-        raise NotImplementedError
-
-    async def reset(self, key: str) -> None:
-        raise NotImplementedError
-
-
-@dataclass
-class MemoryCounters(Counters):
-    _windows: dict[str, tuple[float, int]] = field(default_factory=dict)
-
-    async def hit(self, key: str, window_seconds: int) -> int:
-        now = time.monotonic()
-        started, count = self._windows.get(key, (now, 0))
-        if now - started >= window_seconds:
-            started, count = now, 0
-        self._windows[key] = (started, count + 1)
-        if len(self._windows) > 100_000:
-            self._forget_expired(now, window_seconds)
-        return count + 1
-
-    async def reset(self, key: str) -> None:
-        self._windows.pop(key, None)
-
-    def _forget_expired(self, now: float, window_seconds: int) -> None:
-        for key in [k for k, (t, _) in self._windows.items() if now - t >= window_seconds]:
-            del self._windows[key]
-
-
-@dataclass
-class RedisCounters(Counters):
-    redis: Redis
-    namespace: str = "langso:counter:"
-
-    async def hit(self, key: str, window_seconds: int) -> int:
-        name = self.namespace + key
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.incr(name)
-            pipe.expire(name, window_seconds, nx=True)
-            count, _ = await pipe.execute()
-        return int(count)
-
-    async def reset(self, key: str) -> None:
-        await self.redis.delete(self.namespace + key)
+# The storefront's own caches (product lists, product pages): any write request may change
+# what they show, so every non-GET request drops them in every worker.
+CATALOGUE_GROUP = "catalogue"
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 @dataclass
 class SharedState:
     sessions: Store
-    counters: Counters
-    redis: Redis | None = None
+    shared: Shared
+
+    @property
+    def counters(self) -> Counters:
+        return self.shared.counters
+
+    @property
+    def redis(self) -> Redis | None:
+        return self.shared.redis
 
     async def close(self) -> None:
-        if self.redis is not None:
-            await self.redis.aclose()
+        await self.shared.close()
 
 
 def make_shared_state(settings: Settings) -> SharedState:
-    if settings.redis_url:
-        redis = Redis.from_url(settings.redis_url)
-        return SharedState(
-            sessions=RedisStore(redis, namespace="langso:session", handle_client_shutdown=False),
-            counters=RedisCounters(redis),
-            redis=redis,
+    shared = make_shared(settings)
+    if shared.redis is not None:
+        sessions: Store = RedisStore(
+            shared.redis, namespace="langso:session", handle_client_shutdown=False
         )
-    return SharedState(sessions=MemoryStore(), counters=MemoryCounters())
+    else:
+        sessions = MemoryStore()
+    return SharedState(sessions=sessions, shared=shared)
+
+
+class SharedStateMiddleware:
+    """Makes the app's shared state current for the request. Before a write request's
+    response starts, drops the storefront caches and sends what is queued for Redis (the
+    invalidations), so that the visitor's next request, on any worker, sees the write. A
+    read request waits for nothing: its scan is sent with others a few milliseconds later."""
+
+    def __init__(self, app: ASGIApp, shared: SharedState) -> None:
+        self.app = app
+        self.shared = shared.shared
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != ScopeType.HTTP:
+            await self.app(scope, receive, send)
+            return
+        shared = self.shared
+        await shared.ready()
+        writes = scope.get("method", "GET") not in _SAFE_METHODS
+
+        async def send_after_sharing(message: Message) -> None:
+            if message["type"] == "http.response.start" and writes:
+                shared.invalidate(CATALOGUE_GROUP)
+                await shared.drain()
+            await send(message)
+
+        with using(shared):
+            await self.app(scope, receive, send_after_sharing)

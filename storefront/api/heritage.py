@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Response, get
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect
 
@@ -223,14 +224,18 @@ class HeritageApi(Controller):
         language = language_of(request.scope)
         return SiteList([_summary_out(s, language) for s in sites], total, page, page_size)
 
-    @get("/{slug:str}", operation_id="GetSite")
+    @get(
+        "/{slug:str}",
+        operation_id="GetSite",
+        responses={301: ResponseSpec(None, description="An old slug; `Location` is the new one.")},
+    )
     async def get_site(
         self, request: Request[Any, Any, Any], slug: FromPath[str]
-    ) -> SiteDetailOut | Redirect:
+    ) -> Response[SiteDetailOut]:
         """One site in the requested language (`?lang=` or Accept-Language), Vietnamese when
         it has no text in that language; an old slug answers 301 to the current one."""
         try:
             page = await queries.site_page(slug)
         except queries.SiteMoved as moved:
             return Redirect(f"/api/v1/sites/{moved.slug}", status_code=301)
-        return site_detail_out(page, language_of(request.scope))
+        return Response(site_detail_out(page, language_of(request.scope)))

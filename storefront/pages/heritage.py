@@ -1,7 +1,8 @@
 """The heritage page a plaque's QR opens, and its QR images.
 
-`/h/{slug}` is the hot path: the site comes from a short in-process cache (read on one
-connection when it is missed), and the scan is counted in memory, written in batches.
+`/h/{slug}` is the hot path: the site comes from a short per-worker cache (read on one
+connection when it is missed, dropped in every worker by a heritage write), and the scan is
+counted in the worker's shared state (memory or Redis), written in batches.
 """
 
 from __future__ import annotations

@@ -2,9 +2,11 @@
 paths `/01/{gtin14}/10/{lot}` for batches whose product has a GTIN.
 
 The provenance page is the hottest path of the site. Its data comes from
-`cached_provenance` (one connection per rebuild, about a second in this process); the
-rendered HTML is kept beside it and reused while the same data object is current, for the
-plain URL a label carries (with or without `?lang=`). Each view counts a scan in memory only.
+`cached_provenance` (one connection per rebuild, about a second in this worker, dropped in
+every worker by a write); the rendered HTML is kept beside it and reused while the same data
+object is current, for the plain URL a label carries (with or without `?lang=`). Each view
+counts a scan in the worker's shared state (memory, or Redis when configured), never in the
+database directly.
 """
 
 from __future__ import annotations

@@ -18,8 +18,9 @@ from marketplace.catalogue.queries import get_producer, get_product
 from marketplace.catalogue.schemas import PRODUCER_KINDS, Producer, Product
 from marketplace.db import reading
 from marketplace.errors import ApplicationError
+from marketplace.shared import current
 from traceability.batches import records
-from traceability.batches.cache import ProvenanceCache, on_batch_changed
+from traceability.batches.cache import PROVENANCE
 from traceability.batches.queries import linked_codes
 from traceability.batches.scans import scan_stats
 from traceability.batches.schemas import (
@@ -41,8 +42,7 @@ from traceability.batches.tables import Batch
 from traceability.batches.verify import check_rows
 from traceability.codes import parse_batch_code
 
-CACHE: ProvenanceCache[Provenance] = ProvenanceCache()
-on_batch_changed(CACHE.invalidate)
+CACHE = PROVENANCE
 
 
 async def provenance(batch_code: str, language: str = "vi") -> Provenance:
@@ -84,7 +84,7 @@ async def provenance(batch_code: str, language: str = "vi") -> Provenance:
 
 
 async def cached_provenance(batch_code: str, language: str = "vi") -> Provenance:
-    """`provenance`, kept in this process for about a second (see traceability.batches.cache)."""
+    """`provenance`, kept by this worker for about a second (see traceability.batches.cache)."""
     code = parse_batch_code(batch_code)
     return await CACHE.get_or_load(code, language, lambda: provenance(code, language))
 
@@ -95,7 +95,7 @@ def clear_provenance_cache() -> None:
 
 async def finish_provenance_loads() -> None:
     """Let provenance reads in flight finish (called when the server stops)."""
-    await CACHE.finish_loads()
+    await current().caches.cache(CACHE).finish_loads()
 
 
 async def _linked(

@@ -1,14 +1,17 @@
 """Counting scans of batch codes without a database write per scan.
 
-`record_scan` only touches an in-process buffer; `flush_scans` writes everything buffered in
-one transaction (three upserts per batch), and `scan_flushing()` runs it every
-`FLUSH_INTERVAL_SECONDS` in the background and once more at shutdown. Counts may lag by that
-interval, and a crash loses at most that much.
+`record_scan` only adds to the "batch-scans" tally of the worker's shared state
+(`marketplace.shared`): this process's memory, or Redis when REDIS_URL is set, where the
+counts of every worker add up and survive a worker that dies. `flush_scans` writes what is
+pending in one transaction (three upserts per batch), by whichever worker holds the stream's
+flush lock; `scan_flushing()` runs it every `FLUSH_INTERVAL_SECONDS` in the background and
+once more at shutdown. Counts may lag by that interval; in memory mode a crash loses at most
+that much. Heritage scans (`traceability.heritage.scans`) are counted the same way.
 
 Per batch the database keeps: total scans with first and last scan time; scans per hour; and
 the networks seen per hour — an IPv4 /24 or IPv6 /48 as an HMAC-SHA-256 keyed with the
-secret key and the day, so that no address is stored and hashes of different days cannot be
-linked. Network hashes are kept `NETWORK_RETENTION_DAYS` days.
+secret key and the day, so that no address is stored (not even in Redis) and hashes of
+different days cannot be linked. Network hashes are kept `NETWORK_RETENTION_DAYS` days.
 
 Warning thresholds (a label copied onto other goods is scanned far more, and from far more
 places, than one batch's buyers scan it): within the current and the previous hour, at least
@@ -18,8 +21,6 @@ A real batch of a few hundred bags sold over weeks stays far below both.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import hashlib
 import hmac
 import ipaddress
@@ -32,6 +33,7 @@ from datetime import UTC, datetime
 
 from marketplace.config import get_settings
 from marketplace.db import write_transaction
+from marketplace.shared import Tally, TallyStream, current, flushing
 from traceability.batches.schemas import ScanStats
 from traceability.batches.tables import Batch, ScanBucket, ScanNetwork, ScanTotal
 
@@ -41,59 +43,58 @@ RECENT_BUCKETS = 2  # the current hour and the one before
 SUSPICIOUS_SCANS = 200
 SUSPICIOUS_NETWORKS = 30
 NETWORK_RETENTION_DAYS = 14
-MAX_BUFFERED_BATCHES = 20_000
-MAX_NETWORKS_PER_HOUR = 1_000  # beyond this the warning already shows; keep memory bounded
 MAX_REMEMBERED_HASHES = 50_000
+STREAM = "batch-scans"
 _ROWS_PER_STATEMENT = 200
 log = logging.getLogger("langso.scans")
 
 
 @dataclass
 class _Pending:
+    """One batch's share of a flushed tally."""
+
     scans: int = 0
     first_at: datetime | None = None
     last_at: datetime | None = None
     hours: dict[int, int] = field(default_factory=dict)
     networks: dict[int, set[str]] = field(default_factory=dict)
 
-    def add(self, at: datetime, hour: int, network: str) -> None:
-        self.scans += 1
-        self.first_at = at if self.first_at is None else min(self.first_at, at)
-        self.last_at = at if self.last_at is None else max(self.last_at, at)
-        self.hours[hour] = self.hours.get(hour, 0) + 1
-        seen = self.networks.setdefault(hour, set())
-        if len(seen) < MAX_NETWORKS_PER_HOUR:
-            seen.add(network)
 
-    def merge(self, other: _Pending) -> None:
-        self.scans += other.scans
-        for at in (other.first_at, other.last_at):
-            if at is not None:
-                self.first_at = at if self.first_at is None else min(self.first_at, at)
-                self.last_at = at if self.last_at is None else max(self.last_at, at)
-        for hour, count in other.hours.items():
-            self.hours[hour] = self.hours.get(hour, 0) + count
-        for hour, networks in other.networks.items():
-            self.networks.setdefault(hour, set()).update(networks)
+def _by_batch(tally: Tally) -> dict[str, _Pending]:
+    """Decode a tally: counts "code|hour", extremes by code, members "code|hour|network"."""
+    pending: dict[str, _Pending] = {}
+    for name, count in tally.counts.items():
+        code, hour = name.rsplit("|", 1)
+        batch = pending.setdefault(code, _Pending())
+        batch.scans += count
+        batch.hours[int(hour)] = batch.hours.get(int(hour), 0) + count
+    for code, moment in tally.smallest.items():
+        pending.setdefault(code, _Pending()).first_at = datetime.fromtimestamp(moment, UTC)
+    for code, moment in tally.largest.items():
+        pending.setdefault(code, _Pending()).last_at = datetime.fromtimestamp(moment, UTC)
+    for member in tally.members:
+        code, hour, network = member.split("|", 2)
+        pending.setdefault(code, _Pending()).networks.setdefault(int(hour), set()).add(network)
+    return {code: batch for code, batch in pending.items() if batch.scans}
 
 
-class ScanBuffer:
-    """Scans waiting to be written, by batch code."""
+class ScanCounter:
+    """Records scans of batch codes into the current worker's "batch-scans" tally."""
 
     def __init__(self) -> None:
-        self._pending: dict[str, _Pending] = {}
         self._key: bytes | None = None
         self._hashes: dict[tuple[str, int], str] = {}
 
     def record(self, batch_code: str, client_address: str, at: datetime | None = None) -> None:
-        moment = at or datetime.now(UTC)
-        pending = self._pending.get(batch_code)
-        if pending is None:
-            if len(self._pending) >= MAX_BUFFERED_BATCHES:
-                return
-            pending = self._pending[batch_code] = _Pending()
-        hour = int(moment.timestamp()) // BUCKET_SECONDS
-        pending.add(moment, hour, self.network_hash(client_address, hour))
+        moment = (at or datetime.now(UTC)).timestamp()
+        hour = int(moment) // BUCKET_SECONDS
+        bucket = f"{batch_code}|{hour}"
+        current().tally(
+            STREAM,
+            counts=(bucket,),
+            extremes=((batch_code, moment),),
+            members=(f"{bucket}|{self.network_hash(client_address, hour)}",),
+        )
 
     def network_hash(self, client_address: str, hour: int) -> str:
         """A day-salted keyed hash of the address's network: never the address itself.
@@ -114,16 +115,12 @@ class ScanBuffer:
         self._hashes[(client_address, day)] = hashed
         return hashed
 
-    def take(self) -> dict[str, _Pending]:
-        taken, self._pending = self._pending, {}
-        return taken
-
-    def put_back(self, taken: dict[str, _Pending]) -> None:
-        for code, pending in taken.items():
-            self._pending.setdefault(code, _Pending()).merge(pending)
+    def take(self) -> None:
+        """Forget the scans this process has not written yet (tests start from nothing)."""
+        current().discard(STREAM)
 
     def __len__(self) -> int:
-        return sum(pending.scans for pending in self._pending.values())
+        return current().pending(STREAM)
 
 
 def network_of(client_address: str) -> str:
@@ -136,28 +133,31 @@ def network_of(client_address: str) -> str:
     return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
 
 
-BUFFER = ScanBuffer()
+BUFFER = ScanCounter()
 _last_cleanup = 0.0
 
 
 def record_scan(batch_code: str, client_address: str, at: datetime | None = None) -> None:
-    """Count one scan of an existing batch's code (in memory; written by the next flush)."""
+    """Count one scan of an existing batch's code (no database write here)."""
     BUFFER.record(batch_code, client_address, at)
 
 
-async def flush_scans() -> int:
-    """Write every buffered scan in one transaction; returns how many scans were written."""
-    taken = BUFFER.take()
+async def _write_tally(tally: Tally) -> int:
+    taken = _by_batch(tally)
     if not taken:
         return 0
-    try:
-        async with write_transaction():
-            written = await _write(taken)
-            await _forget_old_networks()
-    except BaseException:
-        BUFFER.put_back(taken)
-        raise
+    async with write_transaction():
+        written = await _write(taken)
+        await _forget_old_networks()
     return written
+
+
+SCANS = TallyStream(STREAM, _write_tally)
+
+
+async def flush_scans() -> int:
+    """Write every pending scan in one transaction; returns how many scans were written."""
+    return await SCANS.flush()
 
 
 async def _write(taken: dict[str, _Pending]) -> int:
@@ -258,33 +258,13 @@ async def scan_stats(batch_id: int, now: datetime | None = None) -> ScanStats:
     )
 
 
-async def _flush_until(stop: asyncio.Event, interval: float) -> None:
-    """Flush every `interval` seconds until `stop` is set, then once more.
-
-    The loop is stopped by the event, never cancelled: a flush cut off inside its transaction
-    could leave the SQLite connection (and its thread) open and keep the worker from exiting.
-    """
-    while not stop.is_set():
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=interval)
-        try:
-            await flush_scans()
-        except Exception:  # the database may be briefly away: keep counting, retry later
-            log.warning("scan flush failed; will retry", exc_info=True)
-
-
 @asynccontextmanager
 async def scan_flushing(interval: float = FLUSH_INTERVAL_SECONDS) -> AsyncIterator[None]:
-    """Flush buffered scans every `interval` seconds while the block runs, and at its end."""
-    stop = asyncio.Event()
-    task = asyncio.create_task(_flush_until(stop, interval), name="langso-scan-flush")
-    try:
+    """Flush pending scans every `interval` seconds while the block runs, and at its end."""
+    async with flushing([SCANS], interval):
         yield
-    finally:
-        stop.set()
-        await task
 
 
 def pending_scans() -> int:
-    """How many scans wait in this process's buffer (for tests and health checks)."""
+    """How many scans wait in this process (memory mode; with Redis, those not yet sent)."""
     return len(BUFFER)

@@ -1,13 +1,13 @@
 """Reading heritage sites: records for officers and the API, cached pages for visitors.
 
-The page of a site is read on one connection (`reading()`) and kept in process for a short
-time; every heritage write clears the cache, and the time limit bounds how stale the nearby
-products (written by the catalogue) and other workers' caches may be.
+The page of a site is read on one connection (`reading()`) and kept by each worker for a short
+time (`marketplace.shared`); every heritage write drops the cached pages in every worker (through
+Redis when it is configured), and the time limit bounds how stale the nearby products (written
+by the catalogue) may be.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -15,6 +15,7 @@ from marketplace.catalogue.nearby import products_near
 from marketplace.db import reading
 from marketplace.errors import NotFound
 from marketplace.places import commune, province
+from marketplace.shared import CacheSpec, current
 from marketplace.text import fold
 from traceability.heritage.schemas import (
     Audio,
@@ -31,7 +32,8 @@ from traceability.heritage.tables import OldSlug, Site, SiteContent, SitePhoto
 
 PAGE_CACHE_SECONDS = 30.0
 NEARBY_LIMIT = 8
-_page_cache: dict[str, tuple[float, SitePage]] = {}
+GROUP = "heritage"
+PAGES = CacheSpec("heritage-pages", GROUP, ttl=PAGE_CACHE_SECONDS, max_entries=2048)
 
 
 class SiteMoved(Exception):
@@ -49,8 +51,8 @@ def site_not_found() -> NotFound:
 
 
 def invalidate() -> None:
-    """Forget every cached page (called after each heritage write)."""
-    _page_cache.clear()
+    """Forget every cached page, in every worker (called after each heritage write)."""
+    current().invalidate(GROUP)
 
 
 def _site(row: dict[str, Any]) -> SiteRecord:
@@ -163,19 +165,17 @@ async def site_id_for_slug(slug: str) -> int:
 
 async def site_page(slug: str) -> SitePage:
     """What a visitor's scan shows, from the cache when it is fresh."""
-    cached = _page_cache.get(slug)
-    now = time.monotonic()
-    if cached is not None and now - cached[0] < PAGE_CACHE_SECONDS:
-        return cached[1]
+    return await PAGES.get_or_load(slug, "", lambda: _site_page(slug))
+
+
+async def _site_page(slug: str) -> SitePage:
     async with reading():
         detail = await site_detail(await site_id_for_slug(slug))
         site = detail.site
         nearby = await products_near(
             site.province_code, site.commune_code, site.latitude, site.longitude, NEARBY_LIMIT
         )
-    page = SitePage(detail=detail, nearby=tuple(nearby))
-    _page_cache[slug] = (now, page)
-    return page
+    return SitePage(detail=detail, nearby=tuple(nearby))
 
 
 async def list_sites(

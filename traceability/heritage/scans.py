@@ -1,14 +1,15 @@
 """Counting scans of heritage pages per site, day (Viet Nam time) and language, in batches.
 
-A scanned plaque is the hot path: a page view only adds one to a counter in memory. The
-counts are written every few seconds by a background task, one transaction per batch, with
-an additive upsert so that several worker processes can each write their own batch. At
-shutdown, `flush_scans()` (or `scan_lifespan`) writes what is left.
+A scanned plaque is the hot path: a page view only adds one to the "heritage-scans" tally of
+the worker's shared state (`marketplace.shared`: memory, or Redis when REDIS_URL is set, where
+all workers' counts add up). The counts are written every few seconds by `scan_lifespan`'s
+background flush, by whichever worker holds the stream's flush lock, one transaction per
+flush, with an additive upsert. The same design counts batch scans
+(`traceability.batches.scans`).
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections import Counter
@@ -19,9 +20,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from marketplace.db import reading, write_transaction
+from marketplace.shared import Tally, TallyStream, current, flushing
 from traceability.heritage.tables import ScanDay, Site
 
-FLUSH_INTERVAL_SECONDS = 5.0
+FLUSH_INTERVAL_SECONDS = 3.0
+STREAM = "heritage-scans"
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 _UPSERT = (
     "INSERT INTO heritage_scan_day (site, day, language, scans) VALUES ({}, {}, {}, {}) "
@@ -37,61 +40,21 @@ def vietnam_day(moment: datetime | None = None) -> date:
     return (moment or datetime.now(UTC)).astimezone(VIETNAM).date()
 
 
-class ScanBuffer:
-    """Scan counts not yet written, and the task that writes them."""
-
-    def __init__(self, interval: float = FLUSH_INTERVAL_SECONDS) -> None:
-        self.interval = interval
-        self._counts: Counter[ScanKey] = Counter()
-        self._task: asyncio.Task[None] | None = None
-
-    @property
-    def pending(self) -> int:
-        return sum(self._counts.values())
-
-    def add(self, site_id: int, language: str, moment: datetime | None = None) -> None:
-        self._counts[(site_id, vietnam_day(moment), language)] += 1
-        if self._task is None:
-            with contextlib.suppress(RuntimeError):  # no running loop: flushed by hand
-                self._task = asyncio.get_running_loop().create_task(self._flush_regularly())
-
-    async def _flush_regularly(self) -> None:
-        try:
-            while self._counts:
-                await asyncio.sleep(self.interval)
-                try:
-                    await self.flush()
-                except Exception:  # kept in the buffer and tried again
-                    log.exception("writing heritage scan counts failed")
-        finally:
-            self._task = None
-
-    async def flush(self) -> int:
-        """Write the pending counts in one transaction; returns how many rows it touched."""
-        batch, self._counts = self._counts, Counter()
-        if not batch:
-            return 0
-        try:
-            return await _write(batch)
-        except BaseException:
-            self._counts.update(batch)
-            raise
-
-    async def close(self) -> None:
-        """Stop the background task and write what is left."""
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        await self.flush()
-
-    def discard(self) -> None:
-        """Forget unwritten counts (tests start from nothing)."""
-        self._counts.clear()
+def _decoded(tally: Tally) -> Counter[ScanKey]:
+    """The tally's counts "site|day|language" as (site id, day, language) keys."""
+    counts: Counter[ScanKey] = Counter()
+    for name, scans in tally.counts.items():
+        site_id, day, language = name.split("|", 2)
+        counts[(int(site_id), date.fromisoformat(day), language)] += scans
+    return counts
 
 
-async def _write(batch: Counter[ScanKey]) -> int:
+async def _write(tally: Tally) -> int:
+    """Add a flushed tally to the database in one transaction; returns how many rows it
+    touched."""
+    batch = _decoded(tally)
+    if not batch:
+        return 0
     site_ids = sorted({site_id for site_id, _, _ in batch})
     async with write_transaction():
         # A site deleted since its scan has nothing to count against.
@@ -105,35 +68,37 @@ async def _write(batch: Counter[ScanKey]) -> int:
     return written
 
 
-_buffer = ScanBuffer()
+SCANS = TallyStream(STREAM, _write)
 
 
 def record_scan(site_id: int, language: str, moment: datetime | None = None) -> None:
     """Count one view of the site's page in `language` (no database write here)."""
-    _buffer.add(site_id, language, moment)
+    current().tally(STREAM, counts=(f"{site_id}|{vietnam_day(moment).isoformat()}|{language}",))
 
 
 async def flush_scans() -> int:
-    """Write the buffered counts now (officers' statistics, shutdown, tests)."""
-    return await _buffer.flush()
+    """Write the pending counts now (officers' statistics, shutdown, tests)."""
+    return await SCANS.flush()
 
 
-async def close_scans() -> None:
-    await _buffer.close()
+def pending_scans() -> int:
+    """How many scans wait in this process (memory mode; with Redis, those not yet sent)."""
+    return current().pending(STREAM)
 
 
 def discard_pending_scans() -> None:
-    _buffer.discard()
+    """Forget this process's unwritten counts (tests start from nothing)."""
+    current().discard(STREAM)
 
 
 @contextlib.asynccontextmanager
-async def scan_lifespan(_: Any = None) -> AsyncIterator[None]:
-    """For the app's `lifespan` list, after the database's: the last counts are written
-    before the database closes."""
-    try:
+async def scan_lifespan(
+    _: Any = None, interval: float = FLUSH_INTERVAL_SECONDS
+) -> AsyncIterator[None]:
+    """For the app's `lifespan` list, after the database's: counts are written every
+    `interval` seconds, and the last ones before the database closes."""
+    async with flushing([SCANS], interval):
         yield
-    finally:
-        await close_scans()
 
 
 @dataclass(frozen=True)

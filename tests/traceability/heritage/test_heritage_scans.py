@@ -5,7 +5,13 @@ import pytest
 
 from tests.heritage_sites import new_officer, new_site
 from traceability.heritage import scans
-from traceability.heritage.scans import ScanBuffer, flush_scans, record_scan, scan_stats
+from traceability.heritage.scans import (
+    flush_scans,
+    pending_scans,
+    record_scan,
+    scan_lifespan,
+    scan_stats,
+)
 
 # 23:30 in Hanoi on 1 March is still 16:30 UTC the same day; 00:30 on 2 March is 17:30 UTC.
 LATE_ON_1_MARCH = datetime(2026, 3, 1, 16, 30, tzinfo=UTC)
@@ -58,25 +64,24 @@ async def test_statistics_cover_the_last_thirty_days_only(db):
     assert stats.since == date(2026, 1, 31)
 
 
-async def test_a_buffer_writes_by_itself_every_interval_and_stops_when_idle(db):
+async def test_the_background_flush_writes_by_itself_every_interval(db):
     site = await new_site(await new_officer())
-    buffer = ScanBuffer(interval=0.05)
-    buffer.add(site.id, "en", LATE_ON_1_MARCH)
-    assert buffer.pending == 1
-    for _ in range(40):
-        await asyncio.sleep(0.05)
-        if buffer.pending == 0 and buffer._task is None:
-            break
-    stats = (await scan_stats([site.id], today=date(2026, 3, 1)))[site.id]
-    assert stats.by_language == {"en": 1}
-    assert buffer._task is None
+    async with scan_lifespan(interval=0.05):
+        record_scan(site.id, "en", LATE_ON_1_MARCH)
+        assert pending_scans() == 1
+        for _ in range(40):
+            await asyncio.sleep(0.05)
+            if pending_scans() == 0:
+                break
+        stats = (await scan_stats([site.id], today=date(2026, 3, 1)))[site.id]
+        assert stats.by_language == {"en": 1}
 
 
-async def test_closing_a_buffer_writes_what_is_left(db):
+async def test_stopping_the_background_flush_writes_what_is_left(db):
     site = await new_site(await new_officer())
-    buffer = ScanBuffer(interval=60)
-    buffer.add(site.id, "vi", LATE_ON_1_MARCH)
-    buffer.add(site.id, "vi", LATE_ON_1_MARCH)
-    await buffer.close()
+    async with scan_lifespan(interval=60):
+        record_scan(site.id, "vi", LATE_ON_1_MARCH)
+        record_scan(site.id, "vi", LATE_ON_1_MARCH)
+    assert pending_scans() == 0
     stats = (await scan_stats([site.id], today=date(2026, 3, 1)))[site.id]
     assert stats.by_language == {"vi": 2}
