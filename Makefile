@@ -53,8 +53,8 @@ format: install ## reformat the code with ruff
 	$(BIN)/ruff format marketplace traceability storefront seeds tests benchmarks
 	$(BIN)/ruff check --fix marketplace traceability storefront seeds tests benchmarks
 
-bench: install ## run the benchmarks; ratios to in-run baselines go to benchmarks/results/
-	$(BIN)/python -m benchmarks
+bench: install ## run the benchmarks (BENCH="search checkout" for some; BENCH_QUICK=1 shorter)
+	$(BIN)/python -m benchmarks $(BENCH)
 
 messages: install ## add new page strings to storefront/translations/en.po
 	$(BIN)/python storefront/translations/update.py

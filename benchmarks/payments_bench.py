@@ -6,7 +6,8 @@ Each figure is a ratio to a baseline measured in the same run on the same machin
   on the same temporary SQLite database (the engine's floor for a write).
 
 The checkout part runs in a subprocess with its own temporary database, so it never touches
-`var/` and the engine is configured before `marketplace.db` is imported.
+`var/` and the engine is configured before `marketplace.db` is imported. `checkout_bench`
+measures the same contention over HTTP against a real server, on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from benchmarks.common import Ratio, ratio
 
 ROOT = Path(__file__).resolve().parent.parent
 QR_CODES = 300
@@ -172,6 +175,20 @@ def _contention_in_subprocess() -> dict[str, object]:
 
 def run() -> dict[str, object]:
     return {"vietqr": _qr_figures(), "checkout": _contention_in_subprocess()}
+
+
+def ratios(result: dict[str, object]) -> dict[str, Ratio]:
+    qr: dict[str, float] = result["vietqr"]  # type: ignore[assignment]
+    checkout: dict[str, float] = result["checkout"]  # type: ignore[assignment]
+    dumps = "json.dumps of the same fields"
+    return {
+        "payments.vietqr_payload_vs_json_dumps": ratio(qr["payload_ratio"], dumps),
+        "payments.vietqr_svg_cold_vs_json_dumps": ratio(qr["payload_svg_cold_ratio"], dumps),
+        "payments.vietqr_svg_cached_vs_json_dumps": ratio(qr["payload_svg_cached_ratio"], dumps),
+        "payments.checkout_in_process_vs_plain_write": ratio(
+            checkout["checkout_ratio"], "one-row write transactions"
+        ),
+    }
 
 
 if __name__ == "__main__":
