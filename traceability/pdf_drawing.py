@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import as_file, files
 
 import segno
@@ -39,20 +39,28 @@ def register_fonts() -> None:
 def draw_qr(canvas: Canvas, content: str, x: float, y: float, size: float) -> None:
     """Draw a QR code for `content` in the square at (`x`, `y`) of side `size`, quiet zone
     included, as one vector path of dark modules."""
-    rows = list(segno.make(content, error="m").matrix_iter(scale=1, border=0))
+    rows = _dark_runs_of(content)
     module = size / (len(rows) + 2 * QUIET_ZONE_MODULES)
     origin_x = x + QUIET_ZONE_MODULES * module
     top = y + size - QUIET_ZONE_MODULES * module
     path = canvas.beginPath()
-    for row_index, row in enumerate(rows):
+    for row_index, runs in enumerate(rows):
         row_bottom = top - (row_index + 1) * module
-        for start, length in _dark_runs(row):
+        for start, length in runs:
             overlap = _SEAM_OVERLAP * module
             path.rect(
                 origin_x + start * module, row_bottom - overlap, length * module, module + overlap
             )
     canvas.setFillGray(0)
     canvas.drawPath(path, stroke=0, fill=1, fillMode=FILL_NON_ZERO)
+
+
+@lru_cache(maxsize=64)
+def _dark_runs_of(content: str) -> tuple[tuple[tuple[int, int], ...], ...]:
+    """The QR code's dark runs, row by row: a sheet repeats one code on every sticker, and
+    encoding it is most of the cost of drawing it."""
+    matrix = segno.make(content, error="m").matrix_iter(scale=1, border=0)
+    return tuple(tuple(_dark_runs(row)) for row in matrix)
 
 
 def _dark_runs(row: Iterable[int]) -> list[tuple[int, int]]:
