@@ -1,9 +1,10 @@
 """Catalogue search that understands how Vietnamese people type.
 
-Diacritic-free, typo-tolerant, as-you-type and faceted, with one interface and three backends:
-SQLite and PostgreSQL (an index kept in the database in the same transaction as every product
-change, compiled in memory by each process) and Meilisearch (fed from an outbox) when
-MEILISEARCH_URL is set.
+Diacritic-free, typo-tolerant, as-you-type and faceted, with one interface and backends chosen
+by configuration (SEARCH_BACKEND): SQLite FTS5 (`fts5`), PostgreSQL full text (`postgresql`,
+tsvector + unaccent + pg_trgm), an in-memory index compiled by each process (`memory`), all
+kept in the database in the same transaction as every product change, and Meilisearch (fed
+from an outbox) when MEILISEARCH_URL is set.
 
     from marketplace import search
     result = await search.search(search.SearchQuery(text="buoi ngoc lu", min_stars=4))
@@ -28,13 +29,16 @@ from marketplace.search.service import (
     ReindexReport,
     SearchHealth,
     SyncReport,
+    available_backends,
     backend_name,
+    database_backend,
     health,
     meilisearch,
     product_changed,
     reindex,
     search,
     sync_outbox,
+    use_backend,
     use_meilisearch,
     warm_up,
 )
@@ -51,13 +55,16 @@ __all__ = [
     "SearchQuery",
     "SearchResult",
     "SyncReport",
+    "available_backends",
     "backend_name",
+    "database_backend",
     "health",
     "meilisearch",
     "product_changed",
     "reindex",
     "search",
     "sync_outbox",
+    "use_backend",
     "use_meilisearch",
     "warm_up",
 ]

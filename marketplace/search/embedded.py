@@ -1,4 +1,4 @@
-"""The embedded backends (SQLite, PostgreSQL): the in-memory index kept in step with the database.
+"""The `memory` backend (SQLite, PostgreSQL): an in-memory index kept in step with the database.
 
 Before answering, a search reads `search_state` (one row): when another transaction, in this
 process or another worker, has changed products since, the changed rows are applied first, so
@@ -37,7 +37,7 @@ class EmbeddedSearch:
 
     @property
     def name(self) -> str:
-        return "sqlite" if is_sqlite() else "postgresql"
+        return "memory"
 
     async def search(self, query: SearchQuery) -> SearchResult:
         started = time.perf_counter()

@@ -1,9 +1,11 @@
 """Search's public service: record product changes, search, reindex, drain the outbox, health.
 
-The embedded index (`search_document`, compiled in memory by each process) is always kept, in
-the same transaction as the catalogue change, whatever the backend: it answers searches on
-SQLite and PostgreSQL deployments, and it answers them on Meilisearch deployments whenever
-Meilisearch does not (the result then says `degraded`). Meilisearch is fed from the outbox.
+The database is the source of truth. In the same transaction as the catalogue change, whatever
+the backend, search keeps `search_document` (compiled in memory by the `memory` backend) and the
+database-native index (`native`: FTS5 on SQLite, tsvector + pg_trgm on PostgreSQL). The setting
+SEARCH_BACKEND picks which of the two answers (`auto`: see `AUTO`); on Meilisearch deployments
+it answers whenever Meilisearch does not (the result then says `degraded`). Meilisearch is fed
+from the outbox.
 """
 
 from __future__ import annotations
@@ -15,11 +17,12 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from marketplace.config import get_settings
-from marketplace.db import write_transaction
+from marketplace.db import is_sqlite, write_transaction
 from marketplace.search import store
 from marketplace.search.documents import SearchDocument
 from marketplace.search.embedded import EmbeddedSearch
 from marketplace.search.meili import MeiliSearch, MeiliUnavailable
+from marketplace.search.native import NativeSearch
 from marketplace.search.query import SearchQuery, SearchResult
 
 log = logging.getLogger(__name__)
@@ -28,6 +31,17 @@ DocumentLoader = Callable[[list[int] | None], Awaitable[Sequence[SearchDocument]
 ChangedLoader = Callable[[list[int]], Awaitable[Sequence[SearchDocument]]]
 
 embedded = EmbeddedSearch()
+native = NativeSearch()
+BACKENDS = ("auto", "memory", "fts5", "postgresql")
+# What `auto` means on each engine. Measured with `make bench` (README, "Search"): the database's
+# own full text misses the issue's targets (p95 several times the raw FTS/tsvector floor once
+# facets and ranking are added, 2-letter prefixes in hundreds of ms at 100k products) while the
+# in-memory index meets them, so `auto` keeps the in-memory index; fts5 and postgresql are
+# there for deployments that prefer no per-process index (and are kept current regardless, so
+# switching needs no reindex).
+AUTO = {"sqlite": "memory", "postgresql": "memory"}
+_backend_choice: str | None = None
+_refused: set[str] = set()  # SEARCH_BACKEND values already logged as unusable
 _meili: MeiliSearch | None = None
 _meili_configured = False
 
@@ -49,9 +63,44 @@ def use_meilisearch(backend: MeiliSearch | None) -> None:
     _meili, _meili_configured, _meili_down_until = backend, True, 0.0
 
 
+def use_backend(name: str | None) -> None:
+    """Choose the database backend explicitly (None: SEARCH_BACKEND decides)."""
+    global _backend_choice
+    _backend_choice = name
+
+
+def available_backends() -> list[str]:
+    """The database backends this engine can run: `memory` and its native full text."""
+    return ["memory", "fts5" if is_sqlite() else "postgresql"]
+
+
+def database_backend() -> EmbeddedSearch | NativeSearch:
+    """The backend that answers from the database (alone, or when Meilisearch does not).
+
+    A SEARCH_BACKEND this database cannot run is logged as an error and `auto` answers instead:
+    buyers keep searching, and `/health` names the backend actually used.
+    """
+    choice = _backend_choice or get_settings().search_backend
+    if choice != "auto" and choice not in available_backends():
+        if choice in _refused:
+            choice = "auto"
+        else:
+            _refused.add(choice)
+            log.error(
+                "SEARCH_BACKEND=%r: choose one of %s (%s on this database); using auto",
+                choice,
+                ", ".join(BACKENDS),
+                ", ".join(available_backends()),
+            )
+            choice = "auto"
+    if choice == "auto":
+        choice = AUTO["sqlite" if is_sqlite() else "postgresql"]
+    return embedded if choice == "memory" else native
+
+
 def backend_name() -> str:
     backend = meilisearch()
-    return backend.name if backend is not None else embedded.name
+    return backend.name if backend is not None else database_backend().name
 
 
 async def product_changed(document: SearchDocument | None, product_id: int) -> None:
@@ -64,8 +113,10 @@ async def product_changed(document: SearchDocument | None, product_id: int) -> N
         raise ValueError(f"document of product {document.product_id} given for {product_id}")
     async with write_transaction():
         state = await store.next_version()
+        before = await store.document_of(product_id)
         await store.save_document(product_id, state.version, document)
         await store.queue(product_id, state.version)
+        await native.changed(state.generation, product_id, before, document)
 
 
 RETRY_MEILISEARCH_AFTER_SECONDS = 10.0
@@ -81,23 +132,25 @@ async def search(query: SearchQuery) -> SearchResult:
     global _meili_down_until
     query.validate()
     backend = meilisearch()
+    database = database_backend()
     if backend is None:
-        return await embedded.search(query)
+        return await database.search(query)
     if time.monotonic() < _meili_down_until:
-        return _replace(await embedded.search(query), degraded=True)
+        return _replace(await database.search(query), degraded=True)
     started = time.perf_counter()
     try:
         result = await backend.search(query)
     except MeiliUnavailable as error:
-        log.warning("Meilisearch unavailable, answering from the embedded index: %s", error)
+        log.warning("Meilisearch unavailable, answering from the database: %s", error)
         _meili_down_until = time.monotonic() + RETRY_MEILISEARCH_AFTER_SECONDS
-        return _replace(await embedded.search(query), degraded=True)
+        return _replace(await database.search(query), degraded=True)
     return _replace(result, took_ms=round((time.perf_counter() - started) * 1000, 2))
 
 
 async def warm_up() -> None:
-    """Compile the embedded index now rather than at the first search."""
-    await embedded.current()
+    """Compile the in-memory index now rather than at the first search (memory backend only)."""
+    if database_backend() is embedded:
+        await embedded.current()
 
 
 def _replace(result: SearchResult, **changes: object) -> SearchResult:
@@ -123,6 +176,7 @@ async def reindex(load: DocumentLoader) -> ReindexReport:
         state = await store.next_generation()
         documents = list(await load(None))
         await store.replace_all(documents, state.version)
+        await native.replace_all(documents, state.generation)
     embedded.forget()
     backend = meilisearch()
     if backend is not None:
@@ -201,7 +255,7 @@ async def _deliver(
 
 @dataclass(frozen=True)
 class SearchHealth:
-    """`status`: ok, or degraded when Meilisearch does not answer (the embedded index does)."""
+    """`status`: ok, or degraded when Meilisearch does not answer (the database does)."""
 
     status: str
     backend: str
@@ -212,6 +266,6 @@ async def health() -> SearchHealth:
     backlog = await store.backlog()
     backend = meilisearch()
     if backend is None:
-        return SearchHealth("ok", embedded.name, backlog)
+        return SearchHealth("ok", database_backend().name, backlog)
     status = "ok" if await backend.healthy() else "degraded"
     return SearchHealth(status, backend.name, backlog)

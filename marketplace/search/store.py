@@ -121,6 +121,14 @@ async def save_document(product_id: int, version: int, document: SearchDocument 
     )
 
 
+async def document_of(product_id: int) -> SearchDocument | None:
+    """The product's active document, read in the current transaction (None if none)."""
+    rows = await _run(
+        "SELECT document FROM search_document WHERE product_id = {} AND active", product_id
+    )
+    return decode(rows[0]["document"]) if rows else None
+
+
 async def changes_since(version: int) -> list[Change]:
     rows = await _run(
         "SELECT product_id, version, active, document FROM search_document "

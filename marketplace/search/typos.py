@@ -91,6 +91,41 @@ def _is_cheap_typo(typed: str, term: str) -> bool:
     return len(term) == len(typed) and sorted(term) == sorted(typed)
 
 
+def indexable(term: str) -> bool:
+    """Whether typos may lead to `term` (short words and numbers are only found as typed)."""
+    return len(term) >= 3 and not term.isdigit()
+
+
+def variants_of(term: str) -> set[str]:
+    """The deletions a vocabulary term is filed under: one letter, and two from 8 letters."""
+    variants = _deletions(term)
+    if len(term) >= 8:
+        variants |= {d2 for d in variants for d2 in _deletions(d)}
+    return variants
+
+
+def lookups(typed: str) -> tuple[set[str], set[str]]:
+    """Where the terms within `typed`'s typo budget are: (keys to look up among the terms'
+    deletions, strings that may be terms themselves). Both empty when no typo is allowed."""
+    budget = allowed_typos(typed)
+    if budget == 0 or typed.isdigit():
+        return set(), set()
+    deletions = _deletions(typed)
+    if budget >= 2:
+        deletions |= {d2 for d in deletions for d2 in _deletions(d)}
+    return {typed, *deletions}, deletions
+
+
+def accepted_typos(typed: str, term: str) -> int | None:
+    """How many typos separate `typed` from `term` if they are allowed, else None."""
+    typos = distance(typed, term)
+    if typos == 0 or typos > allowed_typos(typed):
+        return None
+    if len(typed) < 5 and not _is_cheap_typo(typed, term):
+        return None
+    return typos
+
+
 class TypoIndex:
     """A deletion index over the vocabulary (SymSpell), to find terms within a typo or two."""
 
@@ -99,13 +134,10 @@ class TypoIndex:
         self._terms: set[str] = set()
 
     def add(self, term: str) -> None:
-        if term in self._terms or len(term) < 3 or term.isdigit():
+        if term in self._terms or not indexable(term):
             return
         self._terms.add(term)
-        variants = _deletions(term)
-        if len(term) >= 8:
-            variants |= {d2 for d in variants for d2 in _deletions(d)}
-        for variant in variants:
+        for variant in variants_of(term):
             self._by_deletion.setdefault(variant, set()).add(term)
 
     def add_all(self, terms: Iterable[str]) -> None:
@@ -114,23 +146,14 @@ class TypoIndex:
 
     def corrections(self, typed: str) -> dict[str, int]:
         """Known terms within the typos `typed` is allowed, with their number of typos."""
-        budget = allowed_typos(typed)
-        if budget == 0 or typed.isdigit():
-            return {}
-        deletions = _deletions(typed)
-        if budget >= 2:
-            deletions |= {d2 for d in deletions for d2 in _deletions(d)}
-        candidates = set(self._by_deletion.get(typed, ()))
-        for variant in deletions:
-            if variant in self._terms:
-                candidates.add(variant)
-            candidates |= self._by_deletion.get(variant, set())
+        keys, maybe_terms = lookups(typed)
+        candidates: set[str] = set()
+        for key in keys:
+            candidates |= self._by_deletion.get(key, set())
+        candidates |= maybe_terms & self._terms
         found: dict[str, int] = {}
         for term in candidates:
-            typos = distance(typed, term)
-            if typos == 0 or typos > budget:
-                continue
-            if len(typed) < 5 and not _is_cheap_typo(typed, term):
-                continue
-            found[term] = typos
+            typos = accepted_typos(typed, term)
+            if typos is not None:
+                found[term] = typos
         return found

@@ -25,7 +25,7 @@ async def test_search_answers_hits_facets_total_and_time(client, indexed):
     assert body["total"] == 1 and body["page"] == 1 and body["page_size"] == 20
     assert set(body["facets"]) == {"province", "ocop_group", "ocop_stars", "certification"}
     assert body["facets"]["province"] == [{"value": "37", "count": 1}]
-    assert body["took_ms"] >= 0 and body["backend"] in {"sqlite", "postgresql"}
+    assert body["took_ms"] >= 0 and body["backend"] in {"fts5", "postgresql", "memory"}
 
 
 async def test_repeated_filters_are_alternatives(client, indexed):
@@ -63,5 +63,5 @@ async def test_search_is_in_the_openapi_document(client):
 async def test_health_reports_the_search_backend_and_outbox(client, indexed):
     body = (await client.get("/health")).json()
     assert body["search"]["status"] == "ok"
-    assert body["search"]["backend"] in {"sqlite", "postgresql"}
+    assert body["search"]["backend"] in {"fts5", "postgresql", "memory"}
     assert body["search"]["outbox_backlog"] == 0

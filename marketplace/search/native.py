@@ -1,0 +1,708 @@
+"""The database-native backends: SQLite FTS5 (`fts5`) and PostgreSQL full text (`postgresql`).
+
+The database answers the whole search; no process keeps an index in memory. Tables (created by
+the search app's raw migration, on the engine they are written for):
+
+- `search_fts` (SQLite): FTS5 over the folded name, labels and descriptions, and the exact
+  diacritic forms of name and label words, with prefix indexes for 1–3 letters;
+- `search_entry`: filter and facet values per active product (on PostgreSQL also its tsvector,
+  name A, labels B, descriptions C, exact forms D, GIN-indexed);
+- `search_term` / `search_term_variant`: the folded vocabulary with document counts and its
+  deletions (SymSpell), to expand a typo'd word to known words within Meilisearch's budget
+  (`typos`); on PostgreSQL a pg_trgm index on the vocabulary adds similar-looking words;
+- `search_native_state`: the generation the tables were built for. When it is not the current
+  one (new deployment, emptied tables) they are rebuilt from `search_document`.
+
+Everything is written in the catalogue's write transaction by `search.product_changed`, so a
+change is searchable as soon as it is committed. Text is folded with the same code at index and
+query time (`tokens`: no marks, đ → d). A search:
+
+1. looks the typed words up in the vocabulary: as typed, decoded from Telex/VNI, or within
+   typos; the last word is a prefix (1–2 letters: of name words only);
+2. counts facets with one `GROUP BY` over the matches (if nothing matches every word, words
+   are dropped from the end, like Meilisearch);
+3. takes the page ordered by Meilisearch's rules (`ranking`), each rule a full-text expression:
+   no typos, same diacritics, words side by side, all words in the name, whole words, name
+   starting with the first word, then OCOP stars and the most recent change;
+4. reads the page's documents and marks the matches (`highlight`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
+from typing import Any
+
+from piccolo.querystring import QueryString
+
+from marketplace.db import DB, is_sqlite, reading
+from marketplace.search import expressions as ex
+from marketplace.search import store
+from marketplace.search.documents import SearchDocument
+from marketplace.search.embedded import _hit
+from marketplace.search.highlight import MatchedTerms
+from marketplace.search.index import labels_of, labels_text, short_text
+from marketplace.search.matching import PRECOMPUTED_PREFIX
+from marketplace.search.query import FACET_NAMES, FacetCount, SearchQuery, SearchResult
+from marketplace.search.tokens import Word, folded_terms, has_marks, words
+from marketplace.search.typos import (
+    accepted_typos,
+    decode_input_method,
+    indexable,
+    lookups,
+    variants_of,
+)
+
+MAX_WORDS = 10
+SUGGESTIONS = 6
+_CHUNK = 2000
+
+
+# -- what a document contributes -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Indexed:
+    name: str
+    labels: str
+    body: str
+    exact: str
+    terms: frozenset[str]
+    entry: tuple[Any, ...]
+
+
+def _indexed(document: SearchDocument) -> _Indexed:
+    name = short_text(document.name)
+    labels = labels_text(labels_of(document))
+    body = folded_terms(f"{document.description_vi} {document.description_en}")
+    first = name.words[0].folded if name.words else ""
+    entry = (
+        document.product_id,
+        document.province_code,
+        document.ocop_group,
+        document.ocop_stars,
+        "|".join(document.certifications),
+        document.price_vnd,
+        int(document.updated_at.timestamp()),
+        document.producer_id,
+        first,
+    )
+    return _Indexed(
+        name=" ".join(w.folded for w in name.words),
+        labels=" ".join(w.folded for w in labels.words),
+        body=" ".join(body),
+        exact=" ".join(sorted(name.exact | labels.exact)),
+        terms=name.terms | labels.terms | frozenset(body),
+        entry=entry,
+    )
+
+
+_MAX_POSITION = 16383
+
+
+def _tsvector(item: _Indexed) -> str:
+    """tsvector text, built here so that no text-search parser or locale is involved."""
+    positions: dict[str, list[str]] = defaultdict(list)
+    position = 0
+    for text, weight in ((item.name, "A"), (item.labels, "B"), (item.body, "C"), (item.exact, "")):
+        for term in text.split():
+            position = min(position + 1, _MAX_POSITION)
+            positions[term].append(f"{position}{weight}")
+        position = min(position + 1, _MAX_POSITION)  # no phrase across fields
+    return " ".join(f"'{term}':{','.join(found[:256])}" for term, found in positions.items())
+
+
+_ENTRY_INSERT = (
+    "INSERT INTO search_entry (product_id, province, grp, stars, certs, price, updated, "
+    "producer, first_word{}) VALUES ({{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}{})"
+)
+
+
+def _entry_insert() -> str:
+    if is_sqlite():
+        return _ENTRY_INSERT.format("", "")
+    return _ENTRY_INSERT.format(", tsv", ", {}::tsvector")
+
+
+def _entry_row(item: _Indexed) -> tuple[Any, ...]:
+    return item.entry if is_sqlite() else (*item.entry, _tsvector(item))
+
+
+_FTS_INSERT = (
+    "INSERT INTO search_fts (rowid, name, labels, body, exact) VALUES ({}, {}, {}, {}, {})"
+)
+
+
+def _fts_row(item: _Indexed) -> tuple[Any, ...]:
+    return (item.entry[0], item.name, item.labels, item.body, item.exact)
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+async def _fetch(template: str, *args: Any) -> list[tuple[Any, ...]]:
+    """Rows as tuples; on SQLite outside a transaction through search's persistent reader."""
+    if store._hot_path():
+        return list(store._reader().execute(template.replace("{}", "?"), args).fetchall())
+    rows = await DB.run_querystring(QueryString(template, *args))
+    return [tuple(row.values()) for row in rows or []]
+
+
+def _marks(count: int) -> str:
+    return ", ".join("{}" for _ in range(count))
+
+
+# -- the query plan ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Group:
+    """One query word: the whole words it stands for, and the prefix it completes (last word)."""
+
+    word: Word
+    whole: list[str] = field(default_factory=list)
+    typos: list[str] = field(default_factory=list)
+    prefix: str | None = None
+
+    @property
+    def exact_terms(self) -> list[str]:
+        return [t for t in self.whole if t not in self.typos]
+
+    @property
+    def short_prefix(self) -> bool:
+        return self.prefix is not None and len(self.prefix) <= PRECOMPUTED_PREFIX
+
+    def expression(self, fields: ex.Fields = "all", typos: bool = True) -> ex.Expression | None:
+        terms = self.whole if typos else self.exact_terms
+        parts: list[ex.Expression] = [ex.Term(t, fields) for t in terms]
+        if self.prefix is not None:
+            prefix_fields: ex.Fields = "name" if self.short_prefix else fields
+            parts.append(ex.Term(self.prefix, prefix_fields, prefix=True))
+        return ex.any_of(parts)
+
+    def whole_expression(self) -> ex.Expression | None:
+        return ex.any_of([ex.Term(t) for t in self.exact_terms])
+
+
+async def _plan(typed: list[Word], completing: bool) -> tuple[list[_Group], list[str]]:
+    """The groups of the words that match something, and the words left out."""
+    decoded = {w.folded: decode_input_method(w.folded) for w in typed}
+    asked = {w.folded for w in typed} | {d for d in decoded.values() if d}
+    known = {
+        row[0]
+        for row in await _fetch(
+            "SELECT term FROM search_term "  # noqa: S608 - placeholders only
+            f"WHERE docs > 0 AND term IN ({_marks(len(asked))})",
+            *sorted(asked),
+        )
+    }
+    groups: list[_Group] = []
+    ignored: list[str] = []
+    for i, word in enumerate(typed):
+        group = _Group(word)
+        if word.folded in known:
+            group.whole.append(word.folded)
+        if completing and i == len(typed) - 1 and await _has_completion(word.folded):
+            group.prefix = word.folded
+        if not group.whole and group.prefix is None:
+            alternative = decoded[word.folded]
+            if alternative is not None and alternative in known:
+                group.whole = [alternative]
+            else:
+                group.whole = sorted(await _corrections(word.folded))
+                group.typos = list(group.whole)
+        if group.whole or group.prefix is not None:
+            groups.append(group)
+        else:
+            ignored.append(word.text)
+    return groups, ignored
+
+
+async def _has_completion(prefix: str) -> bool:
+    rows = await _fetch(
+        "SELECT term FROM search_term WHERE term > {} AND term < {} AND docs > 0 LIMIT 1",
+        prefix,
+        prefix + "~",
+    )
+    return bool(rows)
+
+
+async def _corrections(typed: str) -> dict[str, int]:
+    keys, maybe_terms = lookups(typed)
+    if not keys:
+        return {}
+    sql = (
+        "SELECT t.term FROM search_term_variant v "  # noqa: S608 - placeholders only
+        "JOIN search_term t ON t.term = v.term "
+        f"WHERE t.docs > 0 AND v.variant IN ({_marks(len(keys))})"
+    )
+    args: list[Any] = sorted(keys)
+    if maybe_terms:
+        marks = _marks(len(maybe_terms))
+        sql += f" UNION SELECT term FROM search_term WHERE docs > 0 AND term IN ({marks})"  # noqa: S608
+        args += sorted(maybe_terms)
+    if not is_sqlite():
+        # pg_trgm: words that look alike (trigram index), checked against the same budget
+        sql += " UNION SELECT term FROM search_term WHERE docs > 0 AND term % {}"
+        args.append(typed)
+    found: dict[str, int] = {}
+    for (term,) in await _fetch(sql, *args):
+        typos = accepted_typos(typed, term)
+        if typos is not None:
+            found[term] = typos
+    return found
+
+
+# -- SQL for each engine ---------------------------------------------------------------------
+
+
+class _Sql:
+    """What differs between FTS5 and PostgreSQL full text."""
+
+    def __init__(self, sqlite: bool) -> None:
+        self.sqlite = sqlite
+
+    def source(self, text: bool) -> str:
+        if self.sqlite and text:
+            return "search_fts f JOIN search_entry e ON e.product_id = f.rowid"
+        return "search_entry e"
+
+    def match(self, expression: ex.Expression) -> tuple[str, str]:
+        if self.sqlite:
+            return "f.search_fts MATCH {}", ex.fts5(expression)
+        return "e.tsv @@ {}::tsquery", ex.tsquery(expression)
+
+    def rule(self, expression: ex.Expression) -> tuple[str, str]:
+        if self.sqlite:
+            sql = (
+                "(CASE WHEN f.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH {}) "
+                "THEN 1 ELSE 0 END)"
+            )
+            return sql, ex.fts5(expression)
+        return "(CASE WHEN e.tsv @@ {}::tsquery THEN 1 ELSE 0 END)", ex.tsquery(expression)
+
+
+@dataclass
+class _Where:
+    sql: list[str] = field(default_factory=list)
+    args: list[Any] = field(default_factory=list)
+
+    def add(self, sql: str, *args: Any) -> None:
+        self.sql.append(sql)
+        self.args.extend(args)
+
+    def text(self) -> str:
+        return (" WHERE " + " AND ".join(self.sql)) if self.sql else ""
+
+
+def _common_filters(where: _Where, query: SearchQuery) -> None:
+    if query.producer_id is not None:
+        where.add("e.producer = {}", query.producer_id)
+    if query.price_min is not None:
+        where.add("e.price >= {}", query.price_min)
+    if query.price_max is not None:
+        where.add("e.price <= {}", query.price_max)
+
+
+def _facet_filters(where: _Where, query: SearchQuery) -> None:
+    if query.province_codes:
+        where.add(f"e.province IN ({_marks(len(query.province_codes))})", *query.province_codes)
+    if query.ocop_groups:
+        where.add(f"e.grp IN ({_marks(len(query.ocop_groups))})", *query.ocop_groups)
+    if query.min_stars is not None:
+        where.add("e.stars >= {}", query.min_stars)
+    if query.certifications:
+        tests = " OR ".join("('|' || e.certs || '|') LIKE {}" for _ in query.certifications)
+        where.add(f"({tests})", *(f"%|{c}|%" for c in query.certifications))
+
+
+# -- facets ------------------------------------------------------------------------------------
+
+_FacetRow = tuple[str, int | None, int | None, str, int]
+
+
+def _values(row: _FacetRow) -> dict[str, list[str]]:
+    province, group, stars, certs, _ = row
+    return {
+        "province": [province],
+        "ocop_group": [] if group is None else [str(group)],
+        "ocop_stars": [] if stars is None else [str(stars)],
+        "certification": certs.split("|") if certs else [],
+    }
+
+
+def _facets(rows: list[_FacetRow], query: SearchQuery) -> tuple[int, dict[str, list[FacetCount]]]:
+    """The total passing every filter, and each facet's counts under the other facets' filters."""
+    chosen: dict[str, set[str]] = {
+        "province": set(query.province_codes),
+        "ocop_group": {str(g) for g in query.ocop_groups},
+        "ocop_stars": {str(s) for s in range(query.min_stars or 6, 6)},
+        "certification": set(query.certifications),
+    }
+    counts: dict[str, Counter[str]] = {name: Counter() for name in FACET_NAMES}
+    active = [name for name in FACET_NAMES if chosen[name]]
+    total = 0
+    for row in rows:
+        values = _values(row)
+        failing = [name for name in active if not chosen[name].intersection(values[name])]
+        if not failing:
+            total += row[4]
+        elif len(failing) > 1:
+            continue  # counts under no facet's filters
+        for name in failing or FACET_NAMES:
+            counter = counts[name]
+            for value in values[name]:
+                counter[value] += row[4]
+    return total, {
+        name: [
+            FacetCount(value, count)
+            for value, count in sorted(counter.items(), key=lambda vc: (-vc[1], vc[0]))
+        ]
+        for name, counter in counts.items()
+    }
+
+
+# -- the backend -------------------------------------------------------------------------------
+
+
+class NativeSearch:
+    """Search answered by the database's own full-text index: FTS5 or PostgreSQL."""
+
+    @property
+    def name(self) -> str:
+        return "fts5" if is_sqlite() else "postgresql"
+
+    async def search(self, query: SearchQuery) -> SearchResult:
+        started = time.perf_counter()
+        in_transaction = DB.current_transaction.get() is not None
+        if not in_transaction and not await self._ensure_current():
+            return _empty(query, self.name, started, [])
+        async with contextlib.nullcontext() if in_transaction else _reads():
+            return await self._search(query, started)
+
+    async def _search(self, query: SearchQuery, started: float) -> SearchResult:
+        sql = _Sql(is_sqlite())
+        typed = words(query.text)[:MAX_WORDS]
+        completing = bool(typed) and not query.text[-1:].isspace()
+        groups, ignored = await _plan(typed, completing) if typed else ([], [])
+        if typed and not groups:
+            return _empty(query, self.name, started, ignored)
+        rows, match = await self._facet_rows(sql, query, groups)
+        while not rows and len(groups) > 1:  # nothing has every word: drop words from the end
+            groups.pop()
+            rows, match = await self._facet_rows(sql, query, groups)
+        total, facets = _facets(rows, query)
+        product_ids = await self._page(sql, query, groups, match) if total else []
+        documents = await store.documents(product_ids)
+        matched = _matched_terms(groups)
+        hits = [_hit(documents[p], matched, query.language) for p in product_ids if p in documents]
+        suggestions = _suggestions(
+            typed, groups, completing, [documents[p] for p in product_ids if p in documents]
+        )
+        return SearchResult(
+            hits=hits,
+            total=total,
+            page=query.page,
+            page_size=query.page_size,
+            facets=facets,
+            suggestions=suggestions,
+            took_ms=round((time.perf_counter() - started) * 1000, 2),
+            backend=self.name,
+            ignored_words=ignored,
+        )
+
+    async def _facet_rows(
+        self, sql: _Sql, query: SearchQuery, groups: list[_Group]
+    ) -> tuple[list[_FacetRow], ex.Expression | None]:
+        where = _Where()
+        match = ex.all_of([g.expression() for g in groups]) if groups else None
+        if match is not None:
+            where.add(*sql.match(match))
+        _common_filters(where, query)
+        rows = await _fetch(
+            "SELECT e.province, e.grp, e.stars, e.certs, COUNT(*) FROM "  # noqa: S608
+            f"{sql.source(match is not None)}{where.text()} "
+            "GROUP BY e.province, e.grp, e.stars, e.certs",
+            *where.args,
+        )
+        return [(str(r[0]), r[1], r[2], str(r[3]), int(r[4])) for r in rows], match
+
+    async def _page(
+        self, sql: _Sql, query: SearchQuery, groups: list[_Group], match: ex.Expression | None
+    ) -> list[int]:
+        order: list[str] = []
+        order_args: list[Any] = []
+        if query.sort == "relevance" and match is not None:
+            for expression in _rules(groups):
+                clause, arg = sql.rule(expression)
+                order.append(clause + " DESC")
+                order_args.append(arg)
+            starts, starts_args = _starts(groups)
+            if starts:
+                order.append(starts)
+                order_args.extend(starts_args)
+        if query.sort == "price_asc":
+            order.append("e.price ASC")
+        elif query.sort == "price_desc":
+            order.append("e.price DESC")
+        elif query.sort == "newest":
+            order.append("e.updated DESC")
+        else:
+            order.append("COALESCE(e.stars, 0) DESC")
+            order.append("e.updated DESC")
+        order.append("e.product_id DESC")
+        where = _Where()
+        if match is not None:
+            where.add(*sql.match(match))
+        _common_filters(where, query)
+        _facet_filters(where, query)
+        rows = await _fetch(
+            f"SELECT e.product_id FROM {sql.source(match is not None)}{where.text()} "  # noqa: S608
+            f"ORDER BY {', '.join(order)} LIMIT {{}} OFFSET {{}}",
+            *where.args,
+            *order_args,
+            query.page_size,
+            query.offset,
+        )
+        return [int(r[0]) for r in rows]
+
+    # -- keeping the tables in step -------------------------------------------------------------
+
+    async def changed(
+        self,
+        generation: str,
+        product_id: int,
+        before: SearchDocument | None,
+        after: SearchDocument | None,
+    ) -> None:
+        """Apply one product change (inside the write transaction that records it)."""
+        if not await self._is_current(generation):
+            await self._rebuild_from_store(generation)  # includes this change
+            return
+        old = _indexed(before) if before is not None else None
+        new = _indexed(after) if after is not None else None
+        await self._delete([product_id])
+        if new is not None:
+            await self._insert([new])
+        removed = (old.terms if old else frozenset()) - (new.terms if new else frozenset())
+        added = (new.terms if new else frozenset()) - (old.terms if old else frozenset())
+        await self._count_terms(Counter(dict.fromkeys(added, 1)), removed)
+
+    async def replace_all(self, documents: Sequence[SearchDocument], generation: str) -> None:
+        """Make `documents` the whole index (inside the reindex's write transaction)."""
+        await self._clear(generation)
+        vocabulary: Counter[str] = Counter()
+        for start in range(0, len(documents), _CHUNK):
+            items = [_indexed(d) for d in documents[start : start + _CHUNK]]
+            await self._insert(items)
+            for item in items:
+                vocabulary.update(item.terms)
+        await self._count_terms(vocabulary, frozenset())
+
+    async def _insert(self, items: list[_Indexed]) -> None:
+        await store._execute_many(_entry_insert(), [_entry_row(i) for i in items])
+        if is_sqlite():
+            await store._execute_many(_FTS_INSERT, [_fts_row(i) for i in items])
+
+    async def _delete(self, product_ids: list[int]) -> None:
+        marks = _marks(len(product_ids))
+        await store._run(f"DELETE FROM search_entry WHERE product_id IN ({marks})", *product_ids)  # noqa: S608
+        if is_sqlite():
+            await store._run(f"DELETE FROM search_fts WHERE rowid IN ({marks})", *product_ids)  # noqa: S608
+
+    async def _count_terms(self, changes: Counter[str], removed: Iterable[str]) -> None:
+        """Add `changes` to the terms' document counts; index the deletions of new terms."""
+        decrease = [(t,) for t in removed]
+        if decrease:
+            await store._execute_many(
+                "UPDATE search_term SET docs = docs - 1 WHERE term = {}", decrease
+            )
+        increase = [(t, n) for t, n in changes.items() if n > 0]
+        if not increase:
+            return
+        existing: set[str] = set()
+        terms = [t for t, _ in increase]
+        for start in range(0, len(terms), 500):
+            chunk = terms[start : start + 500]
+            rows = await store._run(
+                f"SELECT term FROM search_term WHERE term IN ({_marks(len(chunk))})",  # noqa: S608
+                *chunk,
+            )
+            existing.update(str(r["term"]) for r in rows)
+        await store._execute_many(
+            "INSERT INTO search_term (term, docs) VALUES ({}, {}) ON CONFLICT (term) "
+            "DO UPDATE SET docs = search_term.docs + excluded.docs",
+            increase,
+        )
+        variants = [
+            (variant, term)
+            for term in terms
+            if term not in existing and indexable(term)
+            for variant in variants_of(term)
+        ]
+        if variants:
+            await store._execute_many(
+                "INSERT INTO search_term_variant (variant, term) VALUES ({}, {}) "
+                "ON CONFLICT DO NOTHING",
+                variants,
+            )
+
+    async def _clear(self, generation: str) -> None:
+        tables = ["search_entry", "search_term", "search_term_variant"]
+        if is_sqlite():
+            tables.append("search_fts")
+        for table in tables:
+            await store._run(f"DELETE FROM {table}")  # noqa: S608 - our own table names
+        await store._run(
+            "INSERT INTO search_native_state (id, generation) VALUES (1, {}) "
+            "ON CONFLICT (id) DO UPDATE SET generation = excluded.generation",
+            generation,
+        )
+
+    async def _is_current(self, generation: str) -> bool:
+        rows = await store._run("SELECT generation FROM search_native_state WHERE id = 1")
+        return bool(rows) and str(rows[0]["generation"]) == generation
+
+    async def _rebuild_from_store(self, generation: str) -> None:
+        documents: list[SearchDocument] = []
+        last_id = 0
+        while True:
+            chunk = await store.active_documents_after(last_id, 5000)
+            documents.extend(store.decode(data) for data in chunk)
+            if len(chunk) < 5000:
+                break
+            last_id = documents[-1].product_id
+        await self.replace_all(documents, generation)
+
+    async def _ensure_current(self) -> bool:
+        """Rebuild the tables if they were built for another generation than the current one.
+
+        False when nothing was ever indexed (no `search_state`): there is nothing to find."""
+        rows = await _fetch(
+            "SELECT s.generation AS current, n.generation AS built FROM search_state s "
+            "LEFT JOIN search_native_state n ON n.id = 1 WHERE s.id = 1"
+        )
+        if not rows:
+            return False
+        if rows[0][0] == rows[0][1]:
+            return True
+        from marketplace.db import write_transaction
+
+        async with write_transaction():
+            state = await store.read_state()
+            if state is not None and not await self._is_current(state.generation):
+                await self._rebuild_from_store(state.generation)
+        return True
+
+
+def _reads() -> AbstractAsyncContextManager[None]:
+    return contextlib.nullcontext() if is_sqlite() else reading()
+
+
+# -- ranking rules -----------------------------------------------------------------------------
+
+
+def _rules(groups: list[_Group]) -> list[ex.Expression]:
+    """Meilisearch's rules after "words", as expressions a match satisfies or not, in order."""
+    rules: list[ex.Expression | None] = []
+    if any(g.typos for g in groups):
+        rules.append(ex.all_of([g.expression(typos=False) for g in groups]))
+    marked = [g for g in groups if has_marks(g.word.text)]
+    if marked:
+        rules.append(ex.all_of([ex.Term(g.word.exact, "exact") for g in marked]))
+    pairs = [_pair(left, right) for left, right in itertools.pairwise(groups)]
+    if pairs:
+        rules.append(ex.all_of(list(pairs)))
+        if len(pairs) > 1:
+            rules.append(ex.any_of([p for p in pairs if p is not None]))
+    rules.append(ex.all_of([g.expression("name") for g in groups]))
+    rules.append(ex.all_of([g.expression("name_labels") for g in groups]))
+    whole = [g.whole_expression() for g in groups if len(g.word.folded) > 1]
+    if any(g.prefix is not None for g in groups) and whole:
+        rules.append(ex.all_of(whole))
+    return [r for r in rules if r is not None]
+
+
+def _pair(left: _Group, right: _Group) -> ex.Expression | None:
+    phrases: list[ex.Expression] = [
+        ex.Phrase((a, b)) for a in left.exact_terms[:3] for b in right.exact_terms[:3]
+    ]
+    if right.prefix is not None and not right.short_prefix:
+        phrases += [ex.Phrase((a, right.prefix), prefix=True) for a in left.exact_terms[:3]]
+    return ex.any_of(phrases)
+
+
+def _starts(groups: list[_Group]) -> tuple[str, list[Any]]:
+    """Names starting with the first word (or its prefix) first."""
+    if not groups:
+        return "", []
+    first = groups[0]
+    tests = [f"e.first_word IN ({_marks(len(first.exact_terms))})"] if first.exact_terms else []
+    args: list[Any] = list(first.exact_terms)
+    if first.prefix is not None:
+        tests.append("e.first_word LIKE {}")
+        args.append(first.prefix + "%")
+    if not tests:
+        return "", []
+    return f"(CASE WHEN {' OR '.join(tests)} THEN 1 ELSE 0 END) DESC", args
+
+
+# -- results -----------------------------------------------------------------------------------
+
+
+def _matched_terms(groups: list[_Group]) -> MatchedTerms:
+    whole: set[str] = set()
+    prefixes: list[str] = []
+    for group in groups:
+        whole.update(group.whole)
+        if group.prefix is not None:
+            prefixes.append(group.prefix)
+    return MatchedTerms(frozenset(whole), tuple(prefixes))
+
+
+def _suggestions(
+    typed: list[Word], groups: list[_Group], completing: bool, found: list[SearchDocument]
+) -> list[str]:
+    """Completions of the last word taken from the names found, most frequent first."""
+    if not completing or not groups or groups[-1].word is not typed[-1]:
+        return []
+    last = groups[-1]
+    if last.prefix is None:
+        return []
+    forms: dict[str, Counter[str]] = defaultdict(Counter)
+    completions: Counter[str] = Counter()
+    for document in found:
+        for word in words(document.name):
+            forms[word.folded][word.text] += 1
+            if word.folded.startswith(last.prefix) and word.folded != last.prefix:
+                completions[word.folded] += 1
+
+    def shown(word: Word) -> str:
+        if has_marks(word.text) or word.folded not in forms:
+            return word.text
+        return forms[word.folded].most_common(1)[0][0]
+
+    lead = " ".join(shown(w) for w in typed[:-1])
+    return [
+        f"{lead} {forms[term].most_common(1)[0][0]}".strip()
+        for term, _ in completions.most_common(SUGGESTIONS)
+    ]
+
+
+def _empty(query: SearchQuery, backend: str, started: float, ignored: list[str]) -> SearchResult:
+    return SearchResult(
+        hits=[],
+        total=0,
+        page=query.page,
+        page_size=query.page_size,
+        facets={name: [] for name in FACET_NAMES},
+        suggestions=[],
+        took_ms=round((time.perf_counter() - started) * 1000, 2),
+        backend=backend,
+        ignored_words=ignored,
+    )
