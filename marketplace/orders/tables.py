@@ -143,6 +143,8 @@ class ReceivedTransfer(Table, db=DB, tablename="orders_received_transfer"):
     producer = ForeignKey(references=Producer, null=False, index=True)
     provider = Varchar(length=10)
     provider_transaction_id = Varchar(length=100)
+    # The bank's reference (FT…): one credit seen by two providers is recognised by it.
+    bank_reference = Varchar(length=100, default="", index=True)
     account_number = Varchar(length=40)
     amount_vnd = BigInt()
     direction = Varchar(length=3)  # in | out
@@ -150,6 +152,7 @@ class ReceivedTransfer(Table, db=DB, tablename="orders_received_transfer"):
     occurred_at = Timestamptz()
     received_at = Timestamptz(default=TimestamptzNow())
     # matched | unmatched | assigned | ignored_outgoing | ignored_other_account
+    # | reported_twice (the same bank transaction already came through another connection)
     disposition = Varchar(length=25, index=True)
     order = ForeignKey(references=Order, null=True, default=None, index=True)
     raw_json = Text(default="{}")

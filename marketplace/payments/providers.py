@@ -51,6 +51,9 @@ class Transfer:
     occurred_at: datetime
     direction: Direction
     raw: dict[str, Any] = field(compare=False, repr=False)
+    # The bank's own reference of the transaction (SePay `referenceCode`, Casso and payOS
+    # `reference`): the same credit reported by two providers watching one account has it.
+    bank_reference: str = ""
 
 
 # --- errors -----------------------------------------------------------------------------------
@@ -155,6 +158,7 @@ def parse_sepay(raw_body: bytes) -> Transfer:
         occurred_at=require_local_time(body, "transactionDate"),
         direction=require_direction(body, "transferType"),
         raw=body,
+        bank_reference=optional_text(body, "referenceCode"),
     )
 
 
@@ -217,6 +221,7 @@ def _casso_transfer(item: dict[str, Any]) -> Transfer:
         occurred_at=require_local_time(item, "transactionDateTime"),
         direction="out" if signed < 0 else "in",
         raw=item,
+        bank_reference=optional_text(item, "reference"),
     )
 
 
@@ -291,4 +296,5 @@ def parse_payos(raw_body: bytes) -> Transfer:
         occurred_at=require_local_time(data, "transactionDateTime"),
         direction="in",
         raw=data,
+        bank_reference=optional_text(data, "reference"),
     )

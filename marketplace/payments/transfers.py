@@ -11,6 +11,7 @@ the seller to assign them ("gán cho đơn").
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,6 +33,7 @@ UNMATCHED = "unmatched"
 ASSIGNED = "assigned"
 IGNORED_OUTGOING = "ignored_outgoing"
 IGNORED_OTHER_ACCOUNT = "ignored_other_account"
+REPORTED_TWICE = "reported_twice"
 
 
 def _account_key(account: str) -> str:
@@ -57,6 +59,7 @@ async def _claim(connection: Connection, transfer: Transfer, now: datetime) -> i
                 producer=connection.producer_id,
                 provider=transfer.provider,
                 provider_transaction_id=transfer.transaction_id[:100],
+                bank_reference=transfer.bank_reference[:100],
                 account_number=transfer.account_number[:40],
                 amount_vnd=transfer.amount_vnd,
                 direction=transfer.direction,
@@ -102,10 +105,46 @@ async def _settle(
         return IGNORED_OTHER_ACCOUNT, None, None
     order_id = await _order_for_message(connection.producer_id, transfer.message)
     if order_id is None:
+        earlier = await _reported_before(connection, transfer, transfer_id)
+        if earlier is not None:
+            return REPORTED_TWICE, earlier.order_id, None
         return UNMATCHED, None, None
     order = await lock_order(order_id)
+    # Checked under the order's lock: a second provider's report of the same credit, even one
+    # arriving at the same moment, waits here for the first and then sees it.
+    if await _reported_before(connection, transfer, transfer_id) is not None:
+        return REPORTED_TWICE, order_id, None
     state = await credit_order(order, transfer.amount_vnd, now, transfer_id=transfer_id)
     return MATCHED, order_id, state
+
+
+@dataclass(frozen=True)
+class _EarlierReport:
+    order_id: int | None
+
+
+async def _reported_before(
+    connection: Connection, transfer: Transfer, transfer_id: int
+) -> _EarlierReport | None:
+    """The same bank transaction reported earlier through another of the producer's
+    connections (SePay and Casso both watching the account, say), if it was. The bank's
+    reference and the amount together name one transaction of the producer's account."""
+    if not transfer.bank_reference:
+        return None
+    row = (
+        await TransferRow.select(TransferRow.order)
+        .where(
+            (TransferRow.producer == connection.producer_id)
+            & (TransferRow.bank_reference == transfer.bank_reference[:100])
+            & (TransferRow.amount_vnd == transfer.amount_vnd)
+            & (TransferRow.connection != connection.id)
+            & (TransferRow.id != transfer_id)
+            & TransferRow.disposition.is_in([MATCHED, UNMATCHED, ASSIGNED])
+        )
+        .order_by(TransferRow.id)
+        .first()
+    )
+    return None if row is None else _EarlierReport(row["order"])
 
 
 async def _reference_of(order_id: int | None) -> str | None:

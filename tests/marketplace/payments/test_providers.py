@@ -246,6 +246,7 @@ def test_sepay_sample_body_becomes_an_incoming_transfer_in_utc():
         occurred_at=datetime(2023, 3, 25, 7, 2, 37, tzinfo=UTC),
         direction="in",
         raw=SEPAY_SAMPLE,
+        bank_reference="MBVCB.3278907687",
     )
     assert transfer.raw == SEPAY_SAMPLE
 
@@ -391,6 +392,7 @@ def test_casso_sample_body_becomes_one_incoming_transfer_in_utc():
     assert transfer.occurred_at == datetime(2024, 10, 3, 8, 6, 37, tzinfo=UTC)
     assert transfer.direction == "in"
     assert transfer.raw == CASSO_SAMPLE["data"]
+    assert transfer.bank_reference == "MA_GIAO_DICH_THU_NGHIEM"
 
 
 def test_casso_negative_amount_is_money_going_out():
@@ -505,6 +507,7 @@ def test_payos_webhook_body_becomes_an_incoming_transfer_in_utc():
 
     assert transfer.provider == "payos"
     assert transfer.transaction_id == "FT-REFERENCE"
+    assert transfer.bank_reference == "FT-REFERENCE"
     assert transfer.account_number == "0123456789"
     assert transfer.amount_vnd == 20000
     assert transfer.message == "thanh toan"

@@ -27,6 +27,7 @@ from marketplace.payments.transfers import (
     IGNORED_OTHER_ACCOUNT,
     IGNORED_OUTGOING,
     MATCHED,
+    REPORTED_TWICE,
     UNMATCHED,
     assign_transfer,
     record_transfer,
@@ -285,3 +286,86 @@ async def test_unknown_endpoints_record_nothing(db):
         )
     assert await TransferRow.count() == 0
     assert (await get_order(order.id)).intent.state == REQUIRES_PAYMENT
+
+
+def _seen_by(provider, account, amount, message, bank_reference):
+    return Transfer(
+        provider=provider,
+        transaction_id=f"{provider}-{next(_ids)}",
+        account_number=account,
+        amount_vnd=amount,
+        message=message,
+        occurred_at=NOW,
+        direction="in",
+        raw={},
+        bank_reference=bank_reference,
+    )
+
+
+async def test_one_credit_reported_by_two_providers_pays_once(db):
+    """A producer switching from SePay to Casso has both watching the account for a while."""
+    shop = await build_shop()
+    order, sepay = await _ordered(shop)
+    casso = await connect(shop, provider="casso")
+    account = shop.accounts["ngoc_lu"]
+
+    first = await record_transfer(
+        "sepay", sepay, _seen_by("sepay", account, order.total_vnd, order.reference, "FT26061"), NOW
+    )
+    second = await record_transfer(
+        "casso", casso, _seen_by("casso", account, order.total_vnd, order.reference, "FT26061"), NOW
+    )
+
+    assert (first.disposition, second.disposition) == (MATCHED, REPORTED_TWICE)
+    assert second.order_reference == order.reference
+    paid = await get_order(order.id)
+    assert paid.intent.amount_received_vnd == order.total_vnd and not paid.intent.overpaid
+    assert await _payment_kinds(paid) == ["created", "transfer_received", "succeeded"]
+
+
+async def test_two_providers_reporting_at_the_same_moment_still_pay_once(db):
+    shop = await build_shop()
+    order, sepay = await _ordered(shop)
+    casso = await connect(shop, provider="casso")
+    account = shop.accounts["ngoc_lu"]
+    reports = [
+        ("sepay", sepay, _seen_by("sepay", account, order.total_vnd, order.reference, "FT7")),
+        ("casso", casso, _seen_by("casso", account, order.total_vnd, order.reference, "FT7")),
+    ] * 3
+
+    outcomes = await asyncio.gather(*(record_transfer(p, e, t, NOW) for p, e, t in reports))
+
+    stored = {o.transfer_id: o.disposition for o in outcomes if not o.duplicate}
+    assert sorted(stored.values()) == [MATCHED, REPORTED_TWICE]
+    assert sum(o.duplicate for o in outcomes) == 4
+    paid = await get_order(order.id)
+    assert paid.intent.amount_received_vnd == order.total_vnd and not paid.intent.overpaid
+
+
+async def test_two_real_credits_with_their_own_bank_references_both_count(db):
+    shop = await build_shop()
+    order, sepay = await _ordered(shop)
+    casso = await connect(shop, provider="casso")
+    account, half = shop.accounts["ngoc_lu"], order.total_vnd // 2
+    rest = order.total_vnd - half
+    await record_transfer(
+        "sepay", sepay, _seen_by("sepay", account, half, order.reference, "FT1"), NOW
+    )
+    outcome = await record_transfer(
+        "casso", casso, _seen_by("casso", account, rest, order.reference, "FT2"), NOW
+    )
+    assert outcome.disposition == MATCHED
+    assert (await get_order(order.id)).intent.amount_received_vnd == order.total_vnd
+
+
+async def test_an_unmatched_credit_reported_twice_waits_once_for_the_seller(db):
+    shop = await build_shop()
+    _, sepay = await _ordered(shop)
+    casso = await connect(shop, provider="casso")
+    account = shop.accounts["ngoc_lu"]
+    for provider, endpoint in (("sepay", sepay), ("casso", casso)):
+        await record_transfer(
+            provider, endpoint, _seen_by(provider, account, 50_000, "ung ho", "FT9"), NOW
+        )
+    waiting = await unmatched_transfers(shop.seller, shop.producer_ids["ngoc_lu"])
+    assert [(t.amount_vnd, t.provider) for t in waiting] == [(50_000, "sepay")]
