@@ -16,7 +16,7 @@ class ComponentHealth(msgspec.Struct):
 
 
 class SearchHealth(msgspec.Struct):
-    """`degraded`: Meilisearch does not answer; searches use the embedded index meanwhile and
+    """`degraded`: Meilisearch does not answer; searches use the database backend meanwhile and
     changes wait in the outbox (`outbox_backlog` products)."""
 
     status: str

@@ -45,9 +45,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
     report = _with_database(lambda: search.sync_outbox(search_documents, attempts=args.attempts))
     if report.error == "meilisearch_not_configured":
         print(
-            "Chưa cấu hình Meilisearch (MEILISEARCH_URL): chỉ mục nhúng luôn cập nhật.\n"
-            "Meilisearch is not configured (MEILISEARCH_URL): the embedded index is always "
-            "up to date."
+            "Chưa cấu hình Meilisearch (MEILISEARCH_URL): chỉ mục trong cơ sở dữ liệu luôn cập "
+            "nhật.\nMeilisearch is not configured (MEILISEARCH_URL): the database's search index "
+            "is always up to date."
         )
         return 0
     print(

@@ -3,8 +3,9 @@
 - When Meilisearch is configured, a small task drains the outbox every few seconds (backing
   off up to a minute while Meilisearch is down), so changes reach it without `langso search
   sync`. Several workers may drain at once: deliveries are idempotent.
-- Without Meilisearch, the embedded index is compiled at start-up, so that the first buyer
-  does not wait for it (with Meilisearch it is compiled only if Meilisearch fails).
+- Without Meilisearch, the database backend is warmed up at start-up (the `memory` backend
+  compiles its index), so that the first buyer does not wait for it (with Meilisearch it is
+  warmed only if Meilisearch fails).
 """
 
 from __future__ import annotations
