@@ -28,6 +28,7 @@ from storefront.middleware import (
     BearerAwareCSRFMiddleware,
     LanguageMiddleware,
     SecurityHeadersMiddleware,
+    media_origin,
 )
 from storefront.routes import route_handlers
 from storefront.search_worker import search_background
@@ -95,7 +96,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware=[
             # First: a write request drops cached pages in every worker before it answers.
             DefineMiddleware(SharedStateMiddleware, shared=shared),
-            DefineMiddleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies),
+            DefineMiddleware(
+                SecurityHeadersMiddleware,
+                hsts=settings.secure_cookies,
+                media_origin=media_origin(settings.media_public_base_url),
+            ),
             DefineMiddleware(LanguageMiddleware, secure=settings.secure_cookies),
             DefineMiddleware(SessionMiddleware, shared=shared, secure=settings.secure_cookies),
             DefineMiddleware(BearerAwareCSRFMiddleware, config=csrf),

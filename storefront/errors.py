@@ -26,7 +26,7 @@ from marketplace.errors import (
     RateLimited,
 )
 from storefront.logs import log
-from storefront.middleware import language_of, security_headers
+from storefront.middleware import language_of, media_origin, security_headers
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -170,9 +170,10 @@ def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
         )
     # Router-level errors (404, 405) never pass the middleware: give them the headers here.
     # (CSRF refusals are raised in middleware and bypass it too.) HSTS as the middleware would.
+    settings = getattr(request.app.state, "settings", None)
     headers = security_headers(
-        hsts=getattr(request.app.state, "settings", None) is not None
-        and request.app.state.settings.secure_cookies
+        hsts=settings is not None and settings.secure_cookies,
+        media_origin=media_origin(settings.media_public_base_url) if settings else None,
     )
     if isinstance(error, RateLimited):
         headers["retry-after"] = str(error.retry_after_seconds)

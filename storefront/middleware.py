@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.enums import ScopeType
@@ -28,12 +28,29 @@ SECURITY_HEADERS = {
 HSTS = ("strict-transport-security", "max-age=31536000; includeSubDomains")
 
 
-def security_headers(hsts: bool) -> dict[str, str]:
-    """The headers every response carries; HSTS too when the site is served over HTTPS only."""
+def security_headers(hsts: bool, media_origin: str | None = None) -> dict[str, str]:
+    """The headers every response carries; HSTS too when the site is served over HTTPS only.
+
+    `media_origin` (of MEDIA_PUBLIC_BASE_URL, a CDN) is allowed for images and audio."""
     headers = dict(SECURITY_HEADERS)
     if hsts:
         headers[HSTS[0]] = HSTS[1]
+    if media_origin:
+        policy = headers["content-security-policy"]
+        for directive in ("img-src 'self'", "media-src 'self'"):
+            policy = policy.replace(directive, f"{directive} {media_origin}")
+        headers["content-security-policy"] = policy
     return headers
+
+
+def media_origin(public_base_url: str | None) -> str | None:
+    """The origin (scheme://host[:port]) of MEDIA_PUBLIC_BASE_URL, for the pages' CSP."""
+    if not public_base_url:
+        return None
+    parts = urlsplit(public_base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _header(scope: Scope, name: bytes) -> str:
@@ -103,9 +120,9 @@ class LanguageMiddleware:
 
 
 class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp, hsts: bool = False) -> None:
+    def __init__(self, app: ASGIApp, hsts: bool = False, media_origin: str | None = None) -> None:
         self.app = app
-        self.headers = security_headers(hsts)
+        self.headers = security_headers(hsts, media_origin)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:

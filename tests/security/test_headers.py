@@ -110,3 +110,23 @@ async def test_cookies_are_http_only_same_site_and_secure_over_https(db: None) -
             assert ("secure" in flags.split("; ")) == secure, (name, header, secure)
         # The CSRF cookie must be readable by the page's script (double submit for fetch()).
         assert "httponly" not in cookies["csrftoken"].lower()
+
+
+async def test_a_media_cdn_is_allowed_for_images_and_audio_and_nothing_else(db: None) -> None:
+    world = await build_world()
+    settings = dataclasses.replace(
+        load_settings(), media_public_base_url="https://anh.langso.example/media"
+    )
+    app = create_app(settings)
+    async with _client(app) as client:
+        page = await client.get(f"/t/{world.batch}")
+        missing = await client.get("/khong-co-trang-nay")
+    await app.state.shared.close()
+    for response in (page, missing):
+        policy = dict(
+            directive.strip().split(" ", 1)
+            for directive in response.headers["content-security-policy"].split(";")
+        )
+        assert "https://anh.langso.example" in policy["img-src"].split()
+        assert "https://anh.langso.example" in policy["media-src"].split()
+        assert policy["script-src"] == "'self'" and policy["default-src"] == "'self'"
