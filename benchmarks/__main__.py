@@ -54,7 +54,8 @@ def search_ratios(result: dict[str, Any]) -> dict[str, Ratio]:
                 rows[name] = ratio(
                     value, "absolute, in ms", targets.get("prefix2_p95_ms_max"), "lower"
                 )
-            elif key.startswith("growth_p95"):
+            elif key.startswith("growth_p95") and key.split("_to_")[-1].startswith("100k"):
+                # The growth target is for 10k -> 100k; 1M is reported, not judged.
                 rows[name] = ratio(value, "smallest catalogue", targets.get("growth_max"), "lower")
             elif key.startswith(("growth_", "floor_growth_")):
                 rows[name] = ratio(value, "smallest catalogue", better="lower")

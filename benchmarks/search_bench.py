@@ -1,4 +1,4 @@
-"""Search speed on synthetic Vietnamese catalogues of 10,000 and 100,000 products.
+"""Search speed on synthetic Vietnamese catalogues of 10,000, 100,000 and 1,000,000 products.
 
 For each database engine (SQLite always, PostgreSQL when reachable) and each size, the bench
 indexes the catalogue through `search.reindex`, then runs a buyer-like query mix (exact, no
@@ -7,7 +7,9 @@ highlights and the database round trips included — once per database backend (
 the engine's native full text: `fts5` or `postgresql`) and, on the same data in the same run, the
 floor: a raw ranked full-text query (FTS5 `ORDER BY rank`, or a GIN tsvector with `ts_rank`)
 returning the top 20 ids and nothing else. Reported: p50/p95 per kind and overall, each as a
-ratio to the floor, the 2-letter prefix p95 in ms and the growth from 10k to 100k.
+ratio to the floor, the 2-letter prefix p95 in ms and the growth from 10k to 100k. Then, on
+SQLite, the scale step to 1,000,000 products for the default (`memory`) backend (about 20
+minutes: writing the index dominates; `LANGSO_BENCH_LARGE_SIZES=""` or `BENCH_QUICK=1` skip it).
 
 Each engine runs in its own process (the database engine is chosen at import). The floor is
 measured through the application's own database driver (Piccolo), like the search itself; a
@@ -32,6 +34,8 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
+from benchmarks.common import quick
+
 HERE = Path(__file__).parent
 RESULTS = HERE / "results"
 SIZES = tuple(int(n) for n in os.environ.get("LANGSO_BENCH_SIZES", "10000,100000").split(","))
@@ -39,6 +43,15 @@ SIZES = tuple(int(n) for n in os.environ.get("LANGSO_BENCH_SIZES", "10000,100000
 # ("native": fts5 on SQLite, postgresql on PostgreSQL).
 BACKENDS = tuple(os.environ.get("LANGSO_BENCH_SEARCH_BACKENDS", "memory,native").split(","))
 QUERIES_PER_KIND = int(os.environ.get("LANGSO_BENCH_QUERIES_PER_KIND", "60"))
+# The scale step (#8: "search latency from 10k to 1M products"): on SQLite, the default
+# backend only, fewer queries per kind (the native backends take seconds a query there and
+# are measured at 10k/100k). BENCH_QUICK leaves it out; "" turns it off.
+LARGE_SIZES = tuple(
+    int(n)
+    for n in os.environ.get("LANGSO_BENCH_LARGE_SIZES", "" if quick() else "1000000").split(",")
+    if n.strip()
+)
+LARGE_QUERIES_PER_KIND = 20
 REPEATS = 3
 POSTGRES_ADMIN_URL = os.environ.get(
     "LANGSO_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -125,18 +138,28 @@ async def _bench_engine(engine: str) -> dict[str, object]:
     await db.start()
     try:
         sizes = {str(size): await _bench_size(engine, size) for size in SIZES}
+        if engine == "sqlite":
+            for size in (n for n in LARGE_SIZES if n not in SIZES):
+                sizes[str(size)] = await _bench_size(
+                    engine, size, choices=("memory",), per_kind=LARGE_QUERIES_PER_KIND
+                )
     finally:
         await db.stop()
     return {"sizes": sizes, "summary": _summary(sizes)}
 
 
-async def _bench_size(engine: str, size: int) -> dict[str, object]:
+async def _bench_size(
+    engine: str,
+    size: int,
+    choices: tuple[str, ...] = BACKENDS,
+    per_kind: int = QUERIES_PER_KIND,
+) -> dict[str, object]:
     from benchmarks.search_catalogue import catalogue, query_mix
     from marketplace import search
     from marketplace.search import service
 
     documents = catalogue(size)
-    queries = query_mix(documents, QUERIES_PER_KIND * 5)
+    queries = query_mix(documents, per_kind * 5)
 
     async def load(product_ids: list[int] | None) -> list[Any]:
         return documents
@@ -163,7 +186,7 @@ async def _bench_size(engine: str, size: int) -> dict[str, object]:
     else:
         result["floor"] = result["floor_via_piccolo"]
     backends: dict[str, object] = {}
-    for choice in BACKENDS:
+    for choice in choices:
         name = search.available_backends()[1] if choice == "native" else choice
         search.use_backend(name)
         started = time.perf_counter()
@@ -425,7 +448,7 @@ def _summary(sizes: dict[str, Any]) -> dict[str, object]:
         summary[f"growth_p50_{s}_to_{big}_{name}"] = round(
             mine["search"]["all"]["p50_ms"] / base["search"]["all"]["p50_ms"], 2
         )
-        for size in SIZES:
+        for size in sorted(int(key) for key in sizes):
             if size > large_size and name in sizes[str(size)]["backends"]:
                 bigger = sizes[str(size)]["backends"][name]["search"]
                 summary[f"growth_p95_{s}_to_{_label(size)}_{name}"] = round(
