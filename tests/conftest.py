@@ -20,6 +20,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from redis.asyncio import Redis
 
 E2E_PROCESS = os.environ.get("LANGSO_E2E") == "1"
 ENGINE = os.environ.get("LANGSO_TEST_DATABASE", "sqlite")
@@ -145,6 +146,25 @@ async def app(db: None):  # type: ignore[no-untyped-def]
     from storefront.app import create_app
 
     return create_app(load_settings())
+
+
+REDIS_URL = os.environ.get("LANGSO_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+async def redis() -> AsyncIterator[Redis]:
+    """The test Redis database, emptied before and after (skipped when Redis is not running,
+    which LANGSO_REQUIRE_ALL turns into a failure)."""
+    client = Redis.from_url(REDIS_URL)
+    try:
+        await client.ping()
+    except Exception as error:
+        await client.aclose()
+        pytest.skip(f"Redis not reachable at {REDIS_URL}: {error}")
+    await client.flushdb()
+    yield client
+    await client.flushdb()
+    await client.aclose()
 
 
 def make_client(app):  # type: ignore[no-untyped-def]

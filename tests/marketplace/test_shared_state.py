@@ -7,10 +7,8 @@ Redis each worker has its own caches and they talk only through the real Redis s
 import asyncio
 import contextlib
 import dataclasses
-import os
 
 import pytest
-from redis.asyncio import Redis
 
 from marketplace.config import load_settings
 from marketplace.shared import (
@@ -23,22 +21,7 @@ from marketplace.shared import (
     make_shared,
     using,
 )
-
-REDIS_URL = os.environ.get("LANGSO_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-@pytest.fixture
-async def redis():
-    client = Redis.from_url(REDIS_URL)
-    try:
-        await client.ping()
-    except Exception as error:
-        await client.aclose()
-        pytest.skip(f"Redis not reachable at {REDIS_URL}: {error}")
-    await client.flushdb()
-    yield client
-    await client.flushdb()
-    await client.aclose()
+from tests.conftest import REDIS_URL
 
 
 @contextlib.asynccontextmanager

@@ -7,10 +7,8 @@ fresh page; the workers are two app instances talking only through the real Redi
 
 import asyncio
 import dataclasses
-import os
 
 import pytest
-from redis.asyncio import Redis
 
 from marketplace.config import load_settings
 from marketplace.shared import using
@@ -18,7 +16,7 @@ from storefront.api.catalogue import _lists
 from storefront.app import create_app
 from tests.batch_support import opened_batch, seller_with_product
 from tests.catalogue_factories import new_producer, new_product, new_seller
-from tests.conftest import make_client
+from tests.conftest import REDIS_URL, make_client
 from tests.heritage_sites import VI_CONTENT, new_officer, new_site
 from tests.support import submit
 from traceability.batches import recall_batch
@@ -28,22 +26,7 @@ from traceability.batches.tables import Batch
 from traceability.heritage import service
 from traceability.heritage.queries import PAGES
 
-REDIS_URL = os.environ.get("LANGSO_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 pytestmark = pytest.mark.redis
-
-
-@pytest.fixture
-async def redis():
-    client = Redis.from_url(REDIS_URL)
-    try:
-        await client.ping()
-    except Exception as error:
-        await client.aclose()
-        pytest.skip(f"Redis not reachable at {REDIS_URL}: {error}")
-    await client.flushdb()
-    yield client
-    await client.flushdb()
-    await client.aclose()
 
 
 @pytest.fixture

@@ -1,31 +1,13 @@
 """With REDIS_URL set, sessions and rate-limit counters live in Redis, shared by every worker."""
 
 import dataclasses
-import os
 
 import pytest
-from redis.asyncio import Redis
 
 from marketplace.config import load_settings
 from storefront.app import create_app
-from tests.conftest import make_client
+from tests.conftest import REDIS_URL, make_client
 from tests.support import submit
-
-REDIS_URL = os.environ.get("LANGSO_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-@pytest.fixture
-async def redis():
-    client = Redis.from_url(REDIS_URL)
-    try:
-        await client.ping()
-    except Exception as error:
-        await client.aclose()
-        pytest.skip(f"Redis not reachable at {REDIS_URL}: {error}")
-    await client.flushdb()
-    yield client
-    await client.flushdb()
-    await client.aclose()
 
 
 def redis_app():
