@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 from marketplace.config import Settings, get_settings
+
+T = TypeVar("T")
 
 
 def make_engine(settings: Settings) -> Engine[Any]:
@@ -93,6 +95,19 @@ async def start(settings: Settings | None = None) -> bool:
 async def stop() -> None:
     if isinstance(DB, PostgresEngine) and DB.pool is not None:
         await DB.close_connection_pool()
+
+
+def run_with_database(work: Callable[[], Awaitable[T]]) -> T:
+    """Run `work` to completion from synchronous code (a CLI command), the database open."""
+
+    async def run() -> T:
+        await start()
+        try:
+            return await work()
+        finally:
+            await stop()
+
+    return asyncio.run(run())
 
 
 async def check() -> None:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-T = TypeVar("T")
+from marketplace.db import run_with_database
 
 
 def register(commands: Any) -> None:
@@ -31,23 +29,10 @@ def register(commands: Any) -> None:
     restore.set_defaults(handler=cmd_import)
 
 
-def _with_database(work: Callable[[], Awaitable[T]]) -> T:
-    async def run() -> T:
-        from marketplace import db
-
-        await db.start()
-        try:
-            return await work()
-        finally:
-            await db.stop()
-
-    return asyncio.run(run())
-
-
 def cmd_export(args: argparse.Namespace) -> int:
     from marketplace import backup
 
-    report = _with_database(lambda: backup.export_archive(args.output))
+    report = run_with_database(lambda: backup.export_archive(args.output))
     rows = sum(report.rows.values())
     print(
         f"Đã sao lưu {rows} dòng của {len(report.rows)} bảng và {report.media_files} tệp "
@@ -61,7 +46,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from marketplace import backup
 
-    report = _with_database(lambda: backup.import_archive(args.archive, replace=args.replace))
+    report = run_with_database(lambda: backup.import_archive(args.archive, replace=args.replace))
     rows = sum(report.rows.values())
     print(
         f"Đã khôi phục {rows} dòng của {len(report.rows)} bảng và {report.media_files} tệp "

@@ -3,32 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 
+from marketplace.db import run_with_database
 from marketplace.errors import NotFound
 
-T = TypeVar("T")
 DEFAULT_URL = "http://127.0.0.1:8000"
-
-
-def _with_database(work: Callable[[], Awaitable[T]]) -> T:
-    async def run() -> T:
-        from marketplace import db
-
-        await db.start()
-        try:
-            return await work()
-        finally:
-            await db.stop()
-
-    return asyncio.run(run())
 
 
 # --- vietqr -----------------------------------------------------------------------------------
@@ -88,7 +73,7 @@ def cmd_payments_expire(args: argparse.Namespace) -> int:
     """Expire unpaid orders past their payment window (run it every minute from cron)."""
     from marketplace.orders.lifecycle import expire_unpaid
 
-    count = _with_database(expire_unpaid)
+    count = run_with_database(expire_unpaid)
     print(f"Đã hết hạn {count} đơn / expired {count} orders")
     return 0
 
@@ -131,7 +116,7 @@ async def _simulated_request(
 def cmd_payments_simulate(args: argparse.Namespace) -> int:
     """Send the order's producer's provider webhook for a transfer, signed, to a running server."""
     reference = args.order_ref.strip().upper()
-    path, headers, body = _with_database(lambda: _simulated_request(reference, args.amount))
+    path, headers, body = run_with_database(lambda: _simulated_request(reference, args.amount))
     response = httpx.post(args.url.rstrip("/") + path, content=body, headers=headers, timeout=15)
     print(f"{response.status_code} {response.text}")
     return 0 if response.is_success else 1

@@ -3,25 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
 
-T = TypeVar("T")
-
-
-def _with_database(work: Callable[[], Awaitable[T]]) -> T:
-    async def run() -> T:
-        from marketplace import db
-
-        await db.start()
-        try:
-            return await work()
-        finally:
-            await db.stop()
-
-    return asyncio.run(run())
+from marketplace.db import run_with_database
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:
@@ -29,7 +14,7 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     from marketplace import search
     from marketplace.catalogue.queries import search_documents
 
-    report = _with_database(lambda: search.reindex(search_documents))
+    report = run_with_database(lambda: search.reindex(search_documents))
     print(
         f"Đã lập lại chỉ mục tìm kiếm: {report.documents} sản phẩm ({report.backend})\n"
         f"Search index rebuilt: {report.documents} products ({report.backend})"
@@ -42,7 +27,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     from marketplace import search
     from marketplace.catalogue.queries import search_documents
 
-    report = _with_database(lambda: search.sync_outbox(search_documents, attempts=args.attempts))
+    report = run_with_database(lambda: search.sync_outbox(search_documents, attempts=args.attempts))
     if report.error == "meilisearch_not_configured":
         print(
             "Chưa cấu hình Meilisearch (MEILISEARCH_URL): chỉ mục trong cơ sở dữ liệu luôn cập "
