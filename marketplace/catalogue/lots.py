@@ -55,14 +55,14 @@ def _lot_not_found(field: str) -> NotFound:
     )
 
 
-def lot_recalled(product_name: str, lot: Lot, field: str = "lot") -> Conflict:
+def lot_recalled(product_name: str, code: str, field: str = "lot") -> Conflict:
     """The refusal to sell from a recalled lot, naming the product and the lot."""
     message_vi = (
-        f"Lô {lot.code} của “{product_name}” đã bị thu hồi nên không bán. "
+        f"Lô {code} của “{product_name}” đã bị thu hồi nên không bán. "
         "Hãy bỏ lô này khỏi giỏ hoặc mua sản phẩm từ lô khác."
     )
     message_en = (
-        f"Batch {lot.code} of “{product_name}” has been recalled and is not sold. "
+        f"Batch {code} of “{product_name}” has been recalled and is not sold. "
         "Remove it from the cart or buy the product from another batch."
     )
     return Conflict(

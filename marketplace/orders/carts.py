@@ -184,7 +184,7 @@ async def _check_lot(product_id: int, raw_code: str) -> str:
     lot = await lots.lot_of_product(product_id, raw_code)
     if lot.withdrawn:
         product = await get_product(product_id)
-        raise lots.lot_recalled(product.name, lot)
+        raise lots.lot_recalled(product.name, lot.code)
     return lot.code
 
 

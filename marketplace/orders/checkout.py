@@ -133,11 +133,7 @@ async def _plan(
 def _check_lines_available(lines: list[CartLine]) -> None:
     for line in lines:
         if line.lot_recalled:
-            raise lots.lot_recalled(
-                line.product_name,
-                lots.Lot(line.product_id, line.lot, None, ""),
-                field=f"line_{line.product_id}",
-            )
+            raise lots.lot_recalled(line.product_name, line.lot, f"line_{line.product_id}")
         if not line.available:
             raise _out_of_stock(line)
 
