@@ -14,15 +14,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Fields = Literal["all", "name", "name_labels", "exact"]
+Fields = Literal["all", "name", "name_labels", "exact", "first"]
 
 _FTS5_COLUMNS: dict[str, str] = {
     "all": "{name labels body}",
     "name": "name",
     "name_labels": "{name labels}",
     "exact": "exact",
+    "first": "first",  # the first word of the name (FTS5 only)
 }
 _TSQUERY_WEIGHTS: dict[str, str] = {"all": "ABC", "name": "A", "name_labels": "AB", "exact": "D"}
+# (no weight stands for "first": PostgreSQL orders by `search_entry.first_word` instead)
 
 
 @dataclass(frozen=True)

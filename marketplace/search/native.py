@@ -25,6 +25,13 @@ query time (`tokens`: no marks, đ → d). A search:
    no typos, same diacritics, words side by side, all words in the name, whole words, name
    starting with the first word, then OCOP stars and the most recent change;
 4. reads the page's documents and marks the matches (`highlight`).
+
+On SQLite the FTS5 rowid is the document's place in that last order, with its facet
+combination in the low bits (`fts5_doc`): facets are counted from the rowids alone, the
+empty query and 1–2 letter words take their counts from `search_prefix_facet` (kept with
+every change) instead of visiting their many matches, and a large result is ranked by reading
+its buckets best first with `ORDER BY rowid DESC LIMIT` (`_bucket_sort`), which stops when
+the page is full.
 """
 
 from __future__ import annotations
@@ -63,6 +70,9 @@ SUGGESTIONS = 6
 _CHUNK = 2000
 
 
+_Combo = tuple[str, int | None, int | None, str]  # province, OCOP group, stars, certifications
+
+
 # -- what a document contributes -------------------------------------------------------------
 
 
@@ -74,6 +84,12 @@ class _Indexed:
     exact: str
     terms: frozenset[str]
     entry: tuple[Any, ...]
+    short_keys: frozenset[str]
+    combo: _Combo  # province, OCOP group, stars, certifications
+
+    @property
+    def first(self) -> str:
+        return str(self.entry[-1])
 
 
 def _indexed(document: SearchDocument) -> _Indexed:
@@ -92,14 +108,28 @@ def _indexed(document: SearchDocument) -> _Indexed:
         document.producer_id,
         first,
     )
+    folded_name = [w.folded for w in name.words]
+    folded_labels = [w.folded for w in labels.words]
     return _Indexed(
-        name=" ".join(w.folded for w in name.words),
-        labels=" ".join(w.folded for w in labels.words),
+        name=" ".join(folded_name),
+        labels=" ".join(folded_labels),
         body=" ".join(body),
         exact=" ".join(sorted(name.exact | labels.exact)),
         terms=name.terms | labels.terms | frozenset(body),
         entry=entry,
+        short_keys=_short_keys(folded_name, [*folded_name, *folded_labels, *body]),
+        combo=(str(entry[1]), entry[2], entry[3], str(entry[4])),
     )
+
+
+def _short_keys(name: list[str], every: list[str]) -> frozenset[str]:
+    """What a 1–2 letter query finds this document by (see `_Group.expression`): the name's
+    words by their first letters, and any short whole word; "" stands for the empty query."""
+    keys = {""}
+    for word in name:
+        keys.update(word[:n] for n in range(1, PRECOMPUTED_PREFIX + 1))
+    keys.update(t for t in every if len(t) <= PRECOMPUTED_PREFIX)
+    return frozenset(keys)
 
 
 _MAX_POSITION = 16383
@@ -125,7 +155,7 @@ _ENTRY_INSERT = (
 
 def _entry_insert() -> str:
     if is_sqlite():
-        return _ENTRY_INSERT.format("", "")
+        return _ENTRY_INSERT.format(", doc", ", {}")
     return _ENTRY_INSERT.format(", tsv", ", {}::tsvector")
 
 
@@ -134,12 +164,139 @@ def _entry_row(item: _Indexed) -> tuple[Any, ...]:
 
 
 _FTS_INSERT = (
-    "INSERT INTO search_fts (rowid, name, labels, body, exact) VALUES ({}, {}, {}, {}, {})"
+    "INSERT INTO search_fts (rowid, name, labels, body, exact, first) "
+    "VALUES ({}, {}, {}, {}, {}, {})"
 )
 
 
-def _fts_row(item: _Indexed) -> tuple[Any, ...]:
-    return (item.entry[0], item.name, item.labels, item.body, item.exact)
+# -- the FTS5 layout (SQLite) -------------------------------------------------------------------
+#
+# A document's FTS5 rowid is its place in the default order, highest first: OCOP stars (3 bits),
+# the last change (unix seconds, 32 bits), the low bits of the product id (11 bits, ties) and the
+# id of its facet combination (17 bits). So `ORDER BY rowid DESC LIMIT n` reads the n best of a
+# ranking bucket and stops, and `rowid & _COMBO_MASK` counts facets without reading a row
+# elsewhere. A combination id beyond the mask is stored as 0 and counted through the entry.
+
+_COMBO_BITS = 17
+_COMBO_MASK = (1 << _COMBO_BITS) - 1
+_TIE_BITS = 11
+_TIE_MASK = (1 << _TIE_BITS) - 1
+_SECONDS_MAX = (1 << 32) - 1
+
+
+def fts5_doc(stars: int | None, updated: int, product_id: int, combo_id: int) -> int:
+    """The FTS5 rowid of a document (see above)."""
+    seconds = min(max(updated, 0), _SECONDS_MAX)
+    combo = combo_id if combo_id <= _COMBO_MASK else 0
+    return (
+        ((stars or 0) << 60)
+        | (seconds << (_TIE_BITS + _COMBO_BITS))
+        | ((product_id & _TIE_MASK) << _COMBO_BITS)
+        | combo
+    )
+
+
+def _next_free(doc: int) -> int:
+    """The next rowid down in the same place, for the rare product whose rowid is taken."""
+    tie = (doc >> _COMBO_BITS) & _TIE_MASK
+    if tie:
+        return doc - (1 << _COMBO_BITS)
+    return doc - (1 << (_TIE_BITS + _COMBO_BITS)) + (_TIE_MASK << _COMBO_BITS)
+
+
+def _combo_key(combo: _Combo) -> str:
+    province, group, stars, certs = combo
+    return f"{province}|{'' if group is None else group}|{'' if stars is None else stars}|{certs}"
+
+
+async def _combo_ids(combos: set[_Combo]) -> dict[_Combo, int]:
+    """The ids of these combinations, adding the new ones (inside the write transaction)."""
+    by_key = {_combo_key(c): c for c in combos}
+    keys = sorted(by_key)
+    ids: dict[_Combo, int] = {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        found = await store._run(
+            f"SELECT id, key FROM search_combo WHERE key IN ({_marks(len(chunk))})",  # noqa: S608
+            *chunk,
+        )
+        ids.update({by_key[str(r["key"])]: int(r["id"]) for r in found})
+    new = [(k, *by_key[k]) for k in keys if by_key[k] not in ids]
+    if new:
+        await store._execute_many(
+            "INSERT INTO search_combo (key, province, grp, stars, certs) "
+            "VALUES ({}, {}, {}, {}, {})",
+            new,
+        )
+        return await _combo_ids(combos)
+    return ids
+
+
+# Combination ids mean the same forever (the table only grows), so what a reader has seen
+# committed is kept for the life of the process.
+_combos_seen: dict[int, _Combo] = {}
+
+
+async def _combos(ids: Iterable[int]) -> dict[int, _Combo]:
+    wanted = list(ids)
+    missing = sorted({i for i in wanted if i not in _combos_seen})
+    found: dict[int, _Combo] = {}
+    for start in range(0, len(missing), 500):
+        chunk = missing[start : start + 500]
+        for row in await _fetch(
+            "SELECT id, province, grp, stars, certs FROM search_combo "  # noqa: S608
+            f"WHERE id IN ({_marks(len(chunk))})",
+            *chunk,
+        ):
+            found[int(row[0])] = (str(row[1]), row[2], row[3], str(row[4]))
+    if DB.current_transaction.get() is None:
+        _combos_seen.update(found)
+    return {i: found[i] if i in found else _combos_seen[i] for i in wanted}
+
+
+def _facet_pairs(combo: _Combo) -> list[tuple[str, str]]:
+    """The (facet, value) pairs a document of this combination is counted under; ("", "")
+    counts it in the total."""
+    province, group, stars, certs = combo
+    pairs = [("", ""), ("province", province)]
+    if group is not None:
+        pairs.append(("ocop_group", str(group)))
+    if stars is not None:
+        pairs.append(("ocop_stars", str(stars)))
+    pairs += [("certification", c) for c in certs.split("|") if c]
+    return pairs
+
+
+async def _free_docs(items: list[_Indexed], combos: dict[_Combo, int]) -> dict[int, int]:
+    """Each product's rowid, moved down past the rowids already taken (nearly never)."""
+    wanted = {
+        i.entry[0]: fts5_doc(i.entry[3], i.entry[6], i.entry[0], combos[i.combo]) for i in items
+    }
+    values = sorted(wanted.values())
+    taken: set[int] = set()
+    for start in range(0, len(values), 500):
+        chunk = values[start : start + 500]
+        found = await store._run(
+            f"SELECT doc FROM search_entry WHERE doc IN ({_marks(len(chunk))})",  # noqa: S608
+            *chunk,
+        )
+        taken.update(int(r["doc"]) for r in found)
+    docs: dict[int, int] = {}
+    for product_id, doc in wanted.items():
+        while doc in taken or (doc != wanted[product_id] and await _doc_taken(doc)):
+            doc = _next_free(doc)
+        taken.add(doc)
+        docs[product_id] = doc
+    return docs
+
+
+async def _doc_taken(doc: int) -> bool:
+    return bool(await store._run("SELECT 1 FROM search_entry WHERE doc = {}", doc))
+
+
+def _prefix_counts(item: _Indexed, sign: int) -> Counter[tuple[str, str, str]]:
+    pairs = _facet_pairs(item.combo)
+    return Counter({(key, f, v): sign for key in item.short_keys for f, v in pairs})
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -179,6 +336,8 @@ class _Group:
 
     def expression(self, fields: ex.Fields = "all", typos: bool = True) -> ex.Expression | None:
         terms = self.whole if typos else self.exact_terms
+        if self.prefix is not None and not self.short_prefix:
+            terms = [t for t in terms if t != self.prefix]  # "nhan"* finds "nhan" too
         parts: list[ex.Expression] = [ex.Term(t, fields) for t in terms]
         if self.prefix is not None:
             prefix_fields: ex.Fields = "name" if self.short_prefix else fields
@@ -392,12 +551,16 @@ class NativeSearch:
         groups, ignored = await _plan(typed, completing) if typed else ([], [])
         if typed and not groups:
             return _empty(query, self.name, started, ignored)
-        rows, match = await self._facet_rows(sql, query, groups)
-        while not rows and len(groups) > 1:  # nothing has every word: drop words from the end
-            groups.pop()
+        if sql.sqlite:
+            total, facets, match = await _fts5_counts(query, groups)
+            product_ids = await _fts5_page(query, groups, match, total) if total else []
+        else:
             rows, match = await self._facet_rows(sql, query, groups)
-        total, facets = _facets(rows, query)
-        product_ids = await self._page(sql, query, groups, match) if total else []
+            while not rows and len(groups) > 1:  # nothing has every word: drop words from the end
+                groups.pop()
+                rows, match = await self._facet_rows(sql, query, groups)
+            total, facets = _facets(rows, query)
+            product_ids = await self._page(sql, query, groups, match) if total else []
         documents = await store.documents(product_ids)
         matched = _matched_terms(groups)
         hits = [_hit(documents[p], matched, query.language) for p in product_ids if p in documents]
@@ -492,28 +655,63 @@ class NativeSearch:
         removed = (old.terms if old else frozenset()) - (new.terms if new else frozenset())
         added = (new.terms if new else frozenset()) - (old.terms if old else frozenset())
         await self._count_terms(Counter(dict.fromkeys(added, 1)), removed)
+        if is_sqlite():
+            changes: Counter[tuple[str, str, str]] = Counter()
+            for item, sign in ((old, -1), (new, 1)):
+                if item is not None:
+                    changes.update(_prefix_counts(item, sign))
+            await self._count_prefixes(changes)
 
     async def replace_all(self, documents: Sequence[SearchDocument], generation: str) -> None:
         """Make `documents` the whole index (inside the reindex's write transaction)."""
         await self._clear(generation)
         vocabulary: Counter[str] = Counter()
+        short: Counter[tuple[str, _Combo]] = Counter()
         for start in range(0, len(documents), _CHUNK):
             items = [_indexed(d) for d in documents[start : start + _CHUNK]]
             await self._insert(items)
             for item in items:
                 vocabulary.update(item.terms)
+            if is_sqlite():
+                short.update((key, i.combo) for i in items for key in i.short_keys)
         await self._count_terms(vocabulary, frozenset())
+        prefixes: Counter[tuple[str, str, str]] = Counter()
+        for (key, combo), n in short.items():
+            for facet, value in _facet_pairs(combo):
+                prefixes[(key, facet, value)] += n
+        await self._count_prefixes(prefixes)
 
     async def _insert(self, items: list[_Indexed]) -> None:
-        await store._execute_many(_entry_insert(), [_entry_row(i) for i in items])
-        if is_sqlite():
-            await store._execute_many(_FTS_INSERT, [_fts_row(i) for i in items])
+        if not is_sqlite():
+            await store._execute_many(_entry_insert(), [_entry_row(i) for i in items])
+            return
+        docs = await _free_docs(items, await _combo_ids({i.combo for i in items}))
+        await store._execute_many(_entry_insert(), [(*i.entry, docs[i.entry[0]]) for i in items])
+        await store._execute_many(
+            _FTS_INSERT,
+            [(docs[i.entry[0]], i.name, i.labels, i.body, i.exact, i.first) for i in items],
+        )
 
     async def _delete(self, product_ids: list[int]) -> None:
         marks = _marks(len(product_ids))
-        await store._run(f"DELETE FROM search_entry WHERE product_id IN ({marks})", *product_ids)  # noqa: S608
         if is_sqlite():
-            await store._run(f"DELETE FROM search_fts WHERE rowid IN ({marks})", *product_ids)  # noqa: S608
+            await store._run(
+                "DELETE FROM search_fts WHERE rowid IN "  # noqa: S608 - placeholders only
+                f"(SELECT doc FROM search_entry WHERE product_id IN ({marks}))",
+                *product_ids,
+            )
+        await store._run(f"DELETE FROM search_entry WHERE product_id IN ({marks})", *product_ids)  # noqa: S608
+
+    async def _count_prefixes(self, changes: Counter[tuple[str, str, str]]) -> None:
+        """Add `changes` to the documents counted per short prefix and facet value (SQLite)."""
+        rows = [(*key, n) for key, n in changes.items() if n]
+        if rows:
+            await store._execute_many(
+                "INSERT INTO search_prefix_facet (prefix, facet, value, docs) "
+                "VALUES ({}, {}, {}, {}) ON CONFLICT (prefix, facet, value) "
+                "DO UPDATE SET docs = search_prefix_facet.docs + excluded.docs",
+                rows,
+            )
 
     async def _count_terms(self, changes: Counter[str], removed: Iterable[str]) -> None:
         """Add `changes` to the terms' document counts; index the deletions of new terms."""
@@ -555,7 +753,7 @@ class NativeSearch:
     async def _clear(self, generation: str) -> None:
         tables = ["search_entry", "search_term", "search_term_variant"]
         if is_sqlite():
-            tables.append("search_fts")
+            tables += ["search_fts", "search_prefix_facet"]  # not search_combo: ids stay
         for table in tables:
             await store._run(f"DELETE FROM {table}")  # noqa: S608 - our own table names
         await store._run(
@@ -602,6 +800,229 @@ class NativeSearch:
 
 def _reads() -> AbstractAsyncContextManager[None]:
     return contextlib.nullcontext() if is_sqlite() else reading()
+
+
+# -- searching FTS5 (SQLite) ---------------------------------------------------------------------
+
+
+def _has_facet_filters(query: SearchQuery) -> bool:
+    return bool(
+        query.province_codes or query.ocop_groups or query.min_stars or query.certifications
+    )
+
+
+def _has_common_filters(query: SearchQuery) -> bool:
+    return (
+        query.producer_id is not None
+        or query.price_min is not None
+        or (query.price_max is not None)
+    )
+
+
+def _counted_key(query: SearchQuery, groups: list[_Group]) -> str | None:
+    """The key of `search_prefix_facet` that answers this search's counts, if one does: the
+    empty query, or a 1–2 letter word being typed, without filters."""
+    if _has_facet_filters(query) or _has_common_filters(query):
+        return None
+    if not groups:
+        return ""
+    group = groups[0]
+    one_short_word = len(groups) == 1 and group.short_prefix and not group.typos
+    if one_short_word and set(group.whole) <= {group.prefix}:
+        return group.prefix
+    return None
+
+
+async def _fts5_counts(
+    query: SearchQuery, groups: list[_Group]
+) -> tuple[int, dict[str, list[FacetCount]], ex.Expression | None]:
+    """The total and the facets; `groups` loses its last words while nothing has them all."""
+    key = _counted_key(query, groups)
+    if key is not None:
+        match = ex.all_of([g.expression() for g in groups]) if groups else None
+        rows = await _fetch(
+            "SELECT facet, value, docs FROM search_prefix_facet WHERE prefix = {} AND docs > 0",
+            key,
+        )
+        return (*_counted_facets(rows), match)
+    rows, match = await _fts5_combo_rows(query, groups)
+    while not rows and len(groups) > 1:  # nothing has every word: drop words from the end
+        groups.pop()
+        rows, match = await _fts5_combo_rows(query, groups)
+    total, facets = _facets(rows, query)
+    return total, facets, match
+
+
+def _counted_facets(rows: list[tuple[Any, ...]]) -> tuple[int, dict[str, list[FacetCount]]]:
+    total = 0
+    counts: dict[str, list[FacetCount]] = {name: [] for name in FACET_NAMES}
+    for facet, value, docs in rows:
+        if facet == "":
+            total = int(docs)
+        elif facet in counts:
+            counts[facet].append(FacetCount(str(value), int(docs)))
+    for found in counts.values():
+        found.sort(key=lambda c: (-c.count, c.value))
+    return total, counts
+
+
+async def _fts5_combo_rows(
+    query: SearchQuery, groups: list[_Group]
+) -> tuple[list[_FacetRow], ex.Expression | None]:
+    """Documents counted per facet combination, from the rowids alone where no price or
+    producer filter asks for the entry."""
+    match = ex.all_of([g.expression() for g in groups]) if groups else None
+    where = _Where()
+    if match is not None:
+        source, doc = "search_fts f", "f.rowid"
+        where.add("f.search_fts MATCH {}", ex.fts5(match))
+        if _has_common_filters(query):
+            source += " JOIN search_entry e ON e.doc = f.rowid"
+    else:
+        source, doc = "search_entry e", "e.doc"
+    _common_filters(where, query)
+    counted = await _fetch(
+        f"SELECT {doc} & {_COMBO_MASK}, COUNT(*) FROM {source}{where.text()} GROUP BY 1",  # noqa: S608
+        *where.args,
+    )
+    combos = await _combos(int(r[0]) for r in counted if r[0])
+    rows: list[_FacetRow] = [(*combos[int(r[0])], int(r[1])) for r in counted if r[0]]
+    if any(not r[0] for r in counted):  # combinations beyond the mask: read from the entry
+        if match is not None and "JOIN" not in source:
+            source += " JOIN search_entry e ON e.doc = f.rowid"
+        where.add(f"({doc} & {_COMBO_MASK}) = 0")
+        overflow = await _fetch(
+            "SELECT e.province, e.grp, e.stars, e.certs, COUNT(*) FROM "  # noqa: S608
+            f"{source}{where.text()} GROUP BY e.province, e.grp, e.stars, e.certs",
+            *where.args,
+        )
+        rows += [(str(r[0]), r[1], r[2], str(r[3]), int(r[4])) for r in overflow]
+    return rows, match
+
+
+async def _fts5_page(
+    query: SearchQuery, groups: list[_Group], match: ex.Expression | None, total: int
+) -> list[int]:
+    """The product ids of the page, best first."""
+    where = _Where()
+    _common_filters(where, query)
+    _facet_filters(where, query)
+    need = query.offset + query.page_size
+    if query.sort == "relevance" and match is not None:
+        joined = " JOIN search_entry e ON e.doc = f.rowid" if where.sql else ""
+        rules = [ex.fts5(r) for r in _rules(groups)]
+        starts = _starts_expression(groups)
+        if starts is not None:
+            rules.append(ex.fts5(starts))
+        if total <= _FEW:
+            docs = await _rule_sort(ex.fts5(match), rules, need, joined, where)
+        else:
+            docs = await _bucket_sort(ex.fts5(match), rules, need, joined, where)
+        docs = docs[query.offset : need]
+        if not docs:
+            return []
+        found = dict(
+            await _fetch(
+                f"SELECT doc, product_id FROM search_entry WHERE doc IN ({_marks(len(docs))})",  # noqa: S608
+                *docs,
+            )
+        )
+        return [int(found[d]) for d in docs if d in found]
+    if match is not None:
+        source = "search_fts f JOIN search_entry e ON e.doc = f.rowid"
+        where.add("f.search_fts MATCH {}", ex.fts5(match))
+    else:
+        source = "search_entry e"
+    order = {
+        "price_asc": "e.price ASC, e.product_id DESC",
+        "price_desc": "e.price DESC, e.product_id DESC",
+        "newest": "e.updated DESC, e.product_id DESC",
+    }.get(query.sort, "e.doc DESC")
+    rows = await _fetch(
+        f"SELECT e.product_id FROM {source}{where.text()} "  # noqa: S608 - placeholders only
+        f"ORDER BY {order} LIMIT {{}} OFFSET {{}}",
+        *where.args,
+        query.page_size,
+        query.offset,
+    )
+    return [int(r[0]) for r in rows]
+
+
+# Up to this many matches, one statement ranks them all (each rule's matches read once);
+# beyond, buckets are read in order until the page is full (`_bucket_sort`).
+_FEW = 3000
+
+
+async def _rule_sort(
+    base: str, rules: list[str], need: int, joined: str, where: _Where
+) -> list[int]:
+    """The first `need` documents matching `base`, ordered by the rules then the rowid."""
+    filters = "".join(f" AND {part}" for part in where.sql)
+    order = "".join(
+        "(CASE WHEN f.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH {}) "
+        "THEN 1 ELSE 0 END) DESC, "
+        for _ in rules
+    )
+    rows = await _fetch(
+        f"SELECT f.rowid FROM search_fts f{joined} WHERE f.search_fts MATCH {{}}{filters} "  # noqa: S608
+        f"ORDER BY {order}f.rowid DESC LIMIT {{}}",
+        base,
+        *where.args,
+        *rules,
+        need,
+    )
+    return [int(r[0]) for r in rows]
+
+
+async def _bucket_sort(
+    base: str, rules: list[str], need: int, joined: str, where: _Where
+) -> list[int]:
+    """The first `need` documents matching `base`, in the order of the rules, then the rowid.
+
+    Meilisearch's bucket sort, read from FTS5 in rowid order: a bucket (the documents that
+    meet some rules and miss others) is read with `ORDER BY rowid DESC LIMIT`, which stops
+    once it has enough. A bucket with more than is needed is split by its next rule, the better
+    half first; one with fewer is read whole and ordered by the rules left, which only asks
+    which of its few documents meet them.
+    """
+    filters = "".join(f" AND {part}" for part in where.sql)
+    statement = (
+        f"SELECT f.rowid FROM search_fts f{joined} WHERE f.search_fts MATCH {{}}{filters} "  # noqa: S608
+        "ORDER BY f.rowid DESC LIMIT {}"
+    )
+
+    async def read(meets: list[str], misses: list[str], limit: int) -> list[int]:
+        expression = "(" + ") AND (".join([base, *meets]) + ")"
+        if misses:
+            expression = f"({expression}) NOT ((" + ") OR (".join(misses) + "))"
+        return [int(r[0]) for r in await _fetch(statement, expression, *where.args, limit)]
+
+    async def fill(meets: list[str], misses: list[str], depth: int, limit: int) -> list[int]:
+        docs = await read(meets, misses, limit)
+        if depth == len(rules):
+            return docs
+        if len(docs) < limit:
+            if len(docs) > 1:
+                flags = [set(await read([*meets, r], misses, limit)) for r in rules[depth:]]
+                docs.sort(key=lambda d: (tuple(d in f for f in flags), d), reverse=True)
+            return docs
+        found = await fill([*meets, rules[depth]], misses, depth + 1, limit)
+        if len(found) < limit:
+            found += await fill(meets, [*misses, rules[depth]], depth + 1, limit - len(found))
+        return found
+
+    return await fill([], [], 0, need)
+
+
+def _starts_expression(groups: list[_Group]) -> ex.Expression | None:
+    """Names starting with the first word (or what it begins) (FTS5's `first` column)."""
+    if not groups:
+        return None
+    first = groups[0]
+    parts: list[ex.Expression] = [ex.Term(t, "first") for t in first.exact_terms]
+    if first.prefix is not None:
+        parts.append(ex.Term(first.prefix, "first", prefix=True))
+    return ex.any_of(parts)
 
 
 # -- ranking rules -----------------------------------------------------------------------------
