@@ -98,7 +98,7 @@ def _engine_in_subprocess(engine: str) -> object:
                 env=env,
                 capture_output=True,
                 text=True,
-                timeout=1800,
+                timeout=3600,  # the 1M step: writing every backend's index dominates
             )
         finally:
             if database:
