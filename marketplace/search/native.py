@@ -417,35 +417,6 @@ async def _corrections(typed: str) -> dict[str, int]:
     return found
 
 
-# -- SQL for each engine ---------------------------------------------------------------------
-
-
-class _Sql:
-    """What differs between FTS5 and PostgreSQL full text."""
-
-    def __init__(self, sqlite: bool) -> None:
-        self.sqlite = sqlite
-
-    def source(self, text: bool) -> str:
-        if self.sqlite and text:
-            return "search_fts f JOIN search_entry e ON e.product_id = f.rowid"
-        return "search_entry e"
-
-    def match(self, expression: ex.Expression) -> tuple[str, str]:
-        if self.sqlite:
-            return "f.search_fts MATCH {}", ex.fts5(expression)
-        return "e.tsv @@ {}::tsquery", ex.tsquery(expression)
-
-    def rule(self, expression: ex.Expression) -> tuple[str, str]:
-        if self.sqlite:
-            sql = (
-                "(CASE WHEN f.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH {}) "
-                "THEN 1 ELSE 0 END)"
-            )
-            return sql, ex.fts5(expression)
-        return "(CASE WHEN e.tsv @@ {}::tsquery THEN 1 ELSE 0 END)", ex.tsquery(expression)
-
-
 @dataclass
 class _Where:
     sql: list[str] = field(default_factory=list)
@@ -545,22 +516,25 @@ class NativeSearch:
             return await self._search(query, started)
 
     async def _search(self, query: SearchQuery, started: float) -> SearchResult:
-        sql = _Sql(is_sqlite())
+        sqlite = is_sqlite()
         typed = words(query.text)[:MAX_WORDS]
         completing = bool(typed) and not query.text[-1:].isspace()
         groups, ignored = await _plan(typed, completing) if typed else ([], [])
         if typed and not groups:
             return _empty(query, self.name, started, ignored)
-        if sql.sqlite:
-            total, facets, match = await _fts5_counts(query, groups)
-            product_ids = await _fts5_page(query, groups, match, total) if total else []
+        key = _counted_key(query, groups) if sqlite else None
+        if key is not None:
+            total, facets = await _counted_facets(key)
+            match = ex.all_of([g.expression() for g in groups]) if groups else None
         else:
-            rows, match = await self._facet_rows(sql, query, groups)
+            count = _fts5_combo_rows if sqlite else _tsv_facet_rows
+            rows, match = await count(query, groups)
             while not rows and len(groups) > 1:  # nothing has every word: drop words from the end
                 groups.pop()
-                rows, match = await self._facet_rows(sql, query, groups)
+                rows, match = await count(query, groups)
             total, facets = _facets(rows, query)
-            product_ids = await self._page(sql, query, groups, match) if total else []
+        page = _fts5_page if sqlite else _tsv_page
+        product_ids = await page(query, groups, match, total) if total else []
         documents = await store.documents(product_ids)
         matched = _matched_terms(groups)
         hits = [_hit(documents[p], matched, query.language) for p in product_ids if p in documents]
@@ -578,61 +552,6 @@ class NativeSearch:
             backend=self.name,
             ignored_words=ignored,
         )
-
-    async def _facet_rows(
-        self, sql: _Sql, query: SearchQuery, groups: list[_Group]
-    ) -> tuple[list[_FacetRow], ex.Expression | None]:
-        where = _Where()
-        match = ex.all_of([g.expression() for g in groups]) if groups else None
-        if match is not None:
-            where.add(*sql.match(match))
-        _common_filters(where, query)
-        rows = await _fetch(
-            "SELECT e.province, e.grp, e.stars, e.certs, COUNT(*) FROM "  # noqa: S608
-            f"{sql.source(match is not None)}{where.text()} "
-            "GROUP BY e.province, e.grp, e.stars, e.certs",
-            *where.args,
-        )
-        return [(str(r[0]), r[1], r[2], str(r[3]), int(r[4])) for r in rows], match
-
-    async def _page(
-        self, sql: _Sql, query: SearchQuery, groups: list[_Group], match: ex.Expression | None
-    ) -> list[int]:
-        order: list[str] = []
-        order_args: list[Any] = []
-        if query.sort == "relevance" and match is not None:
-            for expression in _rules(groups):
-                clause, arg = sql.rule(expression)
-                order.append(clause + " DESC")
-                order_args.append(arg)
-            starts, starts_args = _starts(groups)
-            if starts:
-                order.append(starts)
-                order_args.extend(starts_args)
-        if query.sort == "price_asc":
-            order.append("e.price ASC")
-        elif query.sort == "price_desc":
-            order.append("e.price DESC")
-        elif query.sort == "newest":
-            order.append("e.updated DESC")
-        else:
-            order.append("COALESCE(e.stars, 0) DESC")
-            order.append("e.updated DESC")
-        order.append("e.product_id DESC")
-        where = _Where()
-        if match is not None:
-            where.add(*sql.match(match))
-        _common_filters(where, query)
-        _facet_filters(where, query)
-        rows = await _fetch(
-            f"SELECT e.product_id FROM {sql.source(match is not None)}{where.text()} "  # noqa: S608
-            f"ORDER BY {', '.join(order)} LIMIT {{}} OFFSET {{}}",
-            *where.args,
-            *order_args,
-            query.page_size,
-            query.offset,
-        )
-        return [int(r[0]) for r in rows]
 
     # -- keeping the tables in step -------------------------------------------------------------
 
@@ -802,6 +721,68 @@ def _reads() -> AbstractAsyncContextManager[None]:
     return contextlib.nullcontext() if is_sqlite() else reading()
 
 
+# -- searching PostgreSQL full text --------------------------------------------------------------
+
+
+async def _tsv_facet_rows(
+    query: SearchQuery, groups: list[_Group]
+) -> tuple[list[_FacetRow], ex.Expression | None]:
+    """Documents counted per facet combination (PostgreSQL)."""
+    where = _Where()
+    match = ex.all_of([g.expression() for g in groups]) if groups else None
+    if match is not None:
+        where.add("e.tsv @@ {}::tsquery", ex.tsquery(match))
+    _common_filters(where, query)
+    rows = await _fetch(
+        "SELECT e.province, e.grp, e.stars, e.certs, COUNT(*) FROM "  # noqa: S608
+        f"search_entry e{where.text()} "
+        "GROUP BY e.province, e.grp, e.stars, e.certs",
+        *where.args,
+    )
+    return [(str(r[0]), r[1], r[2], str(r[3]), int(r[4])) for r in rows], match
+
+
+async def _tsv_page(
+    query: SearchQuery, groups: list[_Group], match: ex.Expression | None, total: int
+) -> list[int]:
+    """The product ids of the page, best first (PostgreSQL): one statement, each ranking rule
+    an ORDER BY term."""
+    order: list[str] = []
+    order_args: list[Any] = []
+    if query.sort == "relevance" and match is not None:
+        for expression in _rules(groups):
+            order.append("(CASE WHEN e.tsv @@ {}::tsquery THEN 1 ELSE 0 END) DESC")
+            order_args.append(ex.tsquery(expression))
+        starts, starts_args = _starts(groups)
+        if starts:
+            order.append(starts)
+            order_args.extend(starts_args)
+    if query.sort == "price_asc":
+        order.append("e.price ASC")
+    elif query.sort == "price_desc":
+        order.append("e.price DESC")
+    elif query.sort == "newest":
+        order.append("e.updated DESC")
+    else:
+        order.append("COALESCE(e.stars, 0) DESC")
+        order.append("e.updated DESC")
+    order.append("e.product_id DESC")
+    where = _Where()
+    if match is not None:
+        where.add("e.tsv @@ {}::tsquery", ex.tsquery(match))
+    _common_filters(where, query)
+    _facet_filters(where, query)
+    rows = await _fetch(
+        f"SELECT e.product_id FROM search_entry e{where.text()} "  # noqa: S608
+        f"ORDER BY {', '.join(order)} LIMIT {{}} OFFSET {{}}",
+        *where.args,
+        *order_args,
+        query.page_size,
+        query.offset,
+    )
+    return [int(r[0]) for r in rows]
+
+
 # -- searching FTS5 (SQLite) ---------------------------------------------------------------------
 
 
@@ -833,27 +814,11 @@ def _counted_key(query: SearchQuery, groups: list[_Group]) -> str | None:
     return None
 
 
-async def _fts5_counts(
-    query: SearchQuery, groups: list[_Group]
-) -> tuple[int, dict[str, list[FacetCount]], ex.Expression | None]:
-    """The total and the facets; `groups` loses its last words while nothing has them all."""
-    key = _counted_key(query, groups)
-    if key is not None:
-        match = ex.all_of([g.expression() for g in groups]) if groups else None
-        rows = await _fetch(
-            "SELECT facet, value, docs FROM search_prefix_facet WHERE prefix = {} AND docs > 0",
-            key,
-        )
-        return (*_counted_facets(rows), match)
-    rows, match = await _fts5_combo_rows(query, groups)
-    while not rows and len(groups) > 1:  # nothing has every word: drop words from the end
-        groups.pop()
-        rows, match = await _fts5_combo_rows(query, groups)
-    total, facets = _facets(rows, query)
-    return total, facets, match
-
-
-def _counted_facets(rows: list[tuple[Any, ...]]) -> tuple[int, dict[str, list[FacetCount]]]:
+async def _counted_facets(key: str) -> tuple[int, dict[str, list[FacetCount]]]:
+    """The total and facets of the documents `key` finds, as kept in `search_prefix_facet`."""
+    rows = await _fetch(
+        "SELECT facet, value, docs FROM search_prefix_facet WHERE prefix = {} AND docs > 0", key
+    )
     total = 0
     counts: dict[str, list[FacetCount]] = {name: [] for name in FACET_NAMES}
     for facet, value, docs in rows:
