@@ -18,7 +18,7 @@ from typing import Any
 from marketplace.accounts.service import Account
 from marketplace.catalogue import members
 from marketplace.catalogue.queries import payment_account
-from marketplace.db import write_transaction
+from marketplace.db import is_sqlite, write_transaction
 from marketplace.errors import Conflict
 from marketplace.orders.schemas import DELIVERY_COD, ReceivedTransfer, TransferOutcome
 from marketplace.orders.settlement import credit_order, lock_order, order_not_found
@@ -209,6 +209,9 @@ async def assign_transfer(
         )
         if order_row is None:
             raise order_not_found()
+        twins = await _lock_reports_of_credit(producer_id, transfer_id)
+        if any(t["disposition"] in (MATCHED, ASSIGNED) for t in twins):
+            raise _not_assignable()  # another provider's report of it already paid an order
         claimed = (
             await TransferRow.update(
                 {TransferRow.disposition: ASSIGNED, TransferRow.order: order_row["id"]}
@@ -222,9 +225,41 @@ async def assign_transfer(
         )
         if not claimed:
             raise _not_assignable()
+        if twins:  # reported by two providers at the same moment: both waited; one pays
+            await TransferRow.update(
+                {TransferRow.disposition: REPORTED_TWICE, TransferRow.order: order_row["id"]}
+            ).where(
+                TransferRow.id.is_in([t["id"] for t in twins])
+                & (TransferRow.disposition == UNMATCHED)
+            )
         order = await lock_order(order_row["id"])
         state = await credit_order(order, claimed[0]["amount_vnd"], now, transfer_id=transfer_id)
     return TransferOutcome(transfer_id, ASSIGNED, False, reference, state)
+
+
+async def _lock_reports_of_credit(producer_id: int, transfer_id: int) -> list[dict[str, Any]]:
+    """The other reports of the bank transaction `transfer_id` reports (same bank reference
+    and amount), with it, locked in id order so that two sellers' assignments take turns."""
+    row = (
+        await TransferRow.select(TransferRow.bank_reference, TransferRow.amount_vnd)
+        .where((TransferRow.id == transfer_id) & (TransferRow.producer == producer_id))
+        .first()
+    )
+    if row is None or not row["bank_reference"]:
+        return []
+    query = (
+        TransferRow.select(TransferRow.id, TransferRow.disposition)
+        .where(
+            (TransferRow.producer == producer_id)
+            & (TransferRow.bank_reference == row["bank_reference"])
+            & (TransferRow.amount_vnd == row["amount_vnd"])
+        )
+        .order_by(TransferRow.id)
+    )
+    if not is_sqlite():  # SQLite's write transaction already runs alone
+        query = query.lock_rows()
+    rows: list[dict[str, Any]] = await query
+    return [r for r in rows if r["id"] != transfer_id]
 
 
 def _not_assignable() -> Conflict:
@@ -265,10 +300,11 @@ async def unmatched_transfers(account: Account, producer_id: int) -> list[Receiv
 
 
 async def transfers_of_order(order_id: int) -> list[ReceivedTransfer]:
-    """Transfers that paid (part of) an order, oldest first."""
+    """Transfers that paid (part of) an order, oldest first (a credit reported by two
+    providers once)."""
     rows = (
         await TransferRow.select(*TransferRow.all_columns(), TransferRow.order.reference)
-        .where(TransferRow.order == order_id)
+        .where((TransferRow.order == order_id) & (TransferRow.disposition != REPORTED_TWICE))
         .order_by(TransferRow.id)
     )
     return [_transfer(row) for row in rows]

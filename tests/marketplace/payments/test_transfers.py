@@ -31,6 +31,7 @@ from marketplace.payments.transfers import (
     UNMATCHED,
     assign_transfer,
     record_transfer,
+    transfers_of_order,
     unmatched_transfers,
 )
 from tests.shop import build_shop, checkout, connect
@@ -321,6 +322,8 @@ async def test_one_credit_reported_by_two_providers_pays_once(db):
     paid = await get_order(order.id)
     assert paid.intent.amount_received_vnd == order.total_vnd and not paid.intent.overpaid
     assert await _payment_kinds(paid) == ["created", "transfer_received", "succeeded"]
+    # the seller's order page lists the credit once
+    assert [t.provider for t in await transfers_of_order(order.id)] == ["sepay"]
 
 
 async def test_two_providers_reporting_at_the_same_moment_still_pay_once(db):
@@ -369,3 +372,37 @@ async def test_an_unmatched_credit_reported_twice_waits_once_for_the_seller(db):
         )
     waiting = await unmatched_transfers(shop.seller, shop.producer_ids["ngoc_lu"])
     assert [(t.amount_vnd, t.provider) for t in waiting] == [(50_000, "sepay")]
+
+
+async def test_a_credit_two_providers_left_waiting_pays_one_order_once(db):
+    """On PostgreSQL two providers' reports of an unmatched credit, arriving at the same moment,
+    can both be left waiting (neither sees the other's uncommitted row). The seller assigning
+    one of them settles the other; assigning the other too is refused."""
+    shop = await build_shop()
+    order, sepay = await _ordered(shop)
+    casso = await connect(shop, provider="casso")
+    account = shop.accounts["ngoc_lu"]
+    outcomes = [
+        await record_transfer(
+            provider, endpoint, _seen_by(provider, account, order.total_vnd, "ck tien", "FT31"), NOW
+        )
+        for provider, endpoint in (("sepay", sepay), ("casso", casso))
+    ]
+    # the state that race leaves: both waiting for the seller
+    await TransferRow.update({TransferRow.disposition: UNMATCHED}).where(
+        TransferRow.id == outcomes[1].transfer_id
+    )
+    producer_id = shop.producer_ids["ngoc_lu"]
+    assert len(await unmatched_transfers(shop.seller, producer_id)) == 2
+
+    await assign_transfer(shop.seller, producer_id, outcomes[0].transfer_id, order.reference, NOW)
+
+    assert await unmatched_transfers(shop.seller, producer_id) == []
+    with pytest.raises(Conflict) as refused:
+        await assign_transfer(
+            shop.seller, producer_id, outcomes[1].transfer_id, order.reference, NOW
+        )
+    assert refused.value.code == "transfer_not_assignable"
+    paid = await get_order(order.id)
+    assert paid.intent.amount_received_vnd == order.total_vnd and not paid.intent.overpaid
+    assert [t.amount_vnd for t in await transfers_of_order(order.id)] == [order.total_vnd]
