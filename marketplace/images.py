@@ -7,7 +7,6 @@ drops every metadata block.
 from __future__ import annotations
 
 import io
-import warnings
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -51,11 +50,10 @@ def process_photo(data: bytes, field: str = "photo") -> ProcessedPhoto:
             field,
         )
     try:
-        with warnings.catch_warnings():
-            # Pillow only warns up to twice its own limit; a bomb is refused either way.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            probe = Image.open(io.BytesIO(data))
-    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        # Pillow only warns from its own limit (above MAX_PIXELS) to twice it, and refuses
+        # beyond; the width × height check below refuses what it warns about.
+        probe = Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError:
         raise _too_many_pixels(field) from None
     except (UnidentifiedImageError, OSError, SyntaxError):
         raise _unreadable(field) from None
