@@ -70,15 +70,19 @@ _OUT_OF_RANGE = (
 
 
 def _is_rejected_by_database(exc: Exception) -> bool:
-    """A value the database cannot store: a number beyond 64 bits (SQLite's driver raises
-    OverflowError, asyncpg a DataError, SQLSTATE class 22 "data exception")."""
+    """A number too large for its column that a request asked the database to store or compare:
+    SQLite's driver refuses to bind it (OverflowError), asyncpg to encode it (a DataError
+    caused by an OverflowError), or PostgreSQL answers 22003 "numeric value out of range".
+    Any other overflow is our bug and stays a 500."""
     if isinstance(exc, OverflowError):
-        return True
+        return "SQLite INTEGER" in str(exc)
     # By name, so that SQLite-only installs need no asyncpg (which has no type stubs either).
-    return any(
+    is_data_error = any(
         cls.__name__ == "DataError" and cls.__module__.startswith("asyncpg")
         for cls in type(exc).__mro__
     )
+    encoding = isinstance(exc.__cause__, OverflowError)
+    return is_data_error and (encoding or getattr(exc, "sqlstate", None) == "22003")
 
 
 def _as_application_error(exc: Exception) -> ApplicationError:
