@@ -22,8 +22,6 @@ from litestar.params import FromPath, HeaderParameter
 from marketplace import media
 from marketplace.errors import NotFound
 
-CONTENT_TYPES = media.CONTENT_TYPES
-CACHE_FOREVER = media.CACHE_FOREVER
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
@@ -38,7 +36,7 @@ async def media_file(
 ) -> Response[bytes]:
     """The file, or the one byte range asked for (Safari on iPhone streams audio that way)."""
     relative = key.lstrip("/")
-    content_type = CONTENT_TYPES.get(relative.rpartition(".")[2].lower())
+    content_type = media.content_type(relative)
     try:
         media.check_key(relative)
     except ValueError:
@@ -46,39 +44,31 @@ async def media_file(
     if content_type is None:
         raise _not_found()
     store = media.storage()
-    headers = {"cache-control": CACHE_FOREVER, "accept-ranges": "bytes"}
-    if not byte_range or _RANGE.match(byte_range.strip()) is None:
-        data = await store.read(relative)
-        if data is None:
+    headers = {"cache-control": media.CACHE_FOREVER, "accept-ranges": "bytes"}
+    wanted = _RANGE.match(byte_range.strip()) if byte_range else None
+    if wanted is not None and wanted.groups() != ("", ""):
+        # A range: the size first (a stat, or a HEAD on S3), then only the bytes asked for.
+        size = await store.size(relative)
+        if size is None:
             raise _not_found()
-        return Response(content=data, media_type=content_type, headers=headers)
-    # A range: the size first (a stat, or a HEAD on S3), then only the bytes asked for.
-    size = await store.size(relative)
-    if size is None:
-        raise _not_found()
-    span = _span(byte_range, size)
-    if span is None:
-        data = await store.read(relative)
-        if data is None:
+        start, end = _span(wanted, size)
+        if start >= size or start > end:
+            headers["content-range"] = f"bytes */{size}"
+            return Response(content=b"", status_code=416, media_type=content_type, headers=headers)
+        part = await store.read_range(relative, start, end)
+        if part is None:
             raise _not_found()
-        return Response(content=data, media_type=content_type, headers=headers)
-    start, end = span
-    if start >= size or start > end:
-        headers["content-range"] = f"bytes */{size}"
-        return Response(content=b"", status_code=416, media_type=content_type, headers=headers)
-    part = await store.read_range(relative, start, end)
-    if part is None:
+        headers["content-range"] = f"bytes {start}-{end}/{size}"
+        return Response(content=part, status_code=206, media_type=content_type, headers=headers)
+    data = await store.read(relative)
+    if data is None:
         raise _not_found()
-    headers["content-range"] = f"bytes {start}-{end}/{size}"
-    return Response(content=part, status_code=206, media_type=content_type, headers=headers)
+    return Response(content=data, media_type=content_type, headers=headers)
 
 
-def _span(header: str, size: int) -> tuple[int, int] | None:
-    """First and last byte of a single `bytes=` range; None means "send the whole file"."""
-    match = _RANGE.match(header.strip())
-    if match is None or match.groups() == ("", ""):
-        return None
-    first, last = match.groups()
+def _span(wanted: re.Match[str], size: int) -> tuple[int, int]:
+    """First and last byte of a single `bytes=` range."""
+    first, last = wanted.groups()
     if first == "":  # the last N bytes
         return max(size - int(last), 0), size - 1
     return int(first), min(int(last), size - 1) if last else size - 1
