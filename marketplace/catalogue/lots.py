@@ -90,15 +90,15 @@ async def lot_of_product(product_id: int, raw_code: str, field: str = "lot") -> 
     return _lot(row)
 
 
-async def lots(codes: Iterable[str]) -> dict[str, Lot]:
-    """The lots with these codes, by code (unknown codes are left out)."""
+async def recalled(codes: Iterable[str]) -> set[str]:
+    """Which of these lot codes were recalled (the seller must not ship from them)."""
     wanted = sorted({code for code in codes if code})
     if not wanted:
-        return {}
-    rows = await ProductLot.select(
-        ProductLot.product, ProductLot.lot, ProductLot.withdrawn_at, ProductLot.withdraw_reason
-    ).where(ProductLot.lot.is_in(wanted))
-    return {row["lot"]: _lot(row) for row in rows}
+        return set()
+    rows = await ProductLot.select(ProductLot.lot).where(
+        ProductLot.lot.is_in(wanted) & ProductLot.withdrawn_at.is_not_null()
+    )
+    return {str(row["lot"]) for row in rows}
 
 
 def _lot(row: dict[str, Any]) -> Lot:

@@ -96,8 +96,7 @@ async def get_cart(token: str) -> Cart:
             .where(CartLineRow.cart == cart_id)
             .order_by(CartLineRow.id)
         )
-        known = await lots.lots(row["lot"] for row in rows)
-    recalled = {code for code, lot in known.items() if lot.withdrawn}
+        recalled = await lots.recalled(row["lot"] for row in rows)
     groups: dict[int, list[CartLine]] = {}
     names: dict[int, str] = {}
     for line in (_line(row, recalled) for row in rows):

@@ -43,8 +43,7 @@ async def seller_context(request: Request[Any, Any, Any], producer_id: int) -> d
 
 async def recalled_lots(order: Order) -> set[str]:
     """The lots of the order that were recalled: the seller must not ship from them."""
-    known = await lots.lots(line.lot for line in order.lines)
-    return {code for code, lot in known.items() if lot.withdrawn}
+    return await lots.recalled(line.lot for line in order.lines)
 
 
 async def _order_page(
