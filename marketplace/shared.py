@@ -647,11 +647,6 @@ def using(shared: Shared) -> Iterator[Shared]:
         _CURRENT.reset(token)
 
 
-def activate(shared: Shared) -> None:
-    """Make `shared` current for the rest of this task's context (the app's middleware)."""
-    _CURRENT.set(shared)
-
-
 # ---------------------------------------------------------------------------------------------
 # Tally streams and their periodic flush
 
@@ -678,7 +673,8 @@ async def _flush_until(
     while not stop.is_set():
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=interval)
-        await _flush_all(streams, wait=stop.is_set())
+        if not stop.is_set():
+            await _flush_all(streams, wait=False)
     await _flush_all(streams, wait=True)
 
 

@@ -11,16 +11,11 @@ import itertools
 from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
-from marketplace.shared import CacheSpec, current
+from marketplace.shared import CacheSpec
 from storefront.shared_state import CATALOGUE_GROUP
 
 V = TypeVar("V")
 _numbers = itertools.count(1)
-
-
-def clear_all() -> None:
-    """Forget every storefront cache entry, in this worker and (with Redis) in every worker."""
-    current().invalidate(CATALOGUE_GROUP)
 
 
 class TTLCache(Generic[V]):

@@ -21,8 +21,6 @@ from redis.asyncio import Redis
 from marketplace.config import Settings
 from marketplace.shared import (
     Counters,
-    MemoryCounters,
-    RedisCounters,
     Shared,
     make_shared,
     using,
@@ -31,15 +29,13 @@ from marketplace.shared import (
 __all__ = [
     "CATALOGUE_GROUP",
     "Counters",
-    "MemoryCounters",
-    "RedisCounters",
     "SharedState",
     "SharedStateMiddleware",
     "make_shared_state",
 ]
 
 # The storefront's own caches (product lists, product pages): any write request may change
-# what they show, so every non-GET request drops them in every worker.
+# what they show, so every non-GET request that is not refused drops them in every worker.
 CATALOGUE_GROUP = "catalogue"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -91,7 +87,8 @@ class SharedStateMiddleware:
         writes = scope.get("method", "GET") not in _SAFE_METHODS
 
         async def send_after_sharing(message: Message) -> None:
-            if message["type"] == "http.response.start" and writes:
+            # a refused write (4xx) changed nothing: the other workers keep their caches
+            if message["type"] == "http.response.start" and writes and message["status"] < 400:
                 shared.invalidate(CATALOGUE_GROUP)
                 await shared.drain()
             await send(message)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from traceability.batches.provenance import finish_provenance_loads
+from marketplace.shared import current
 from traceability.batches.scans import FLUSH_INTERVAL_SECONDS, scan_flushing
 
 
@@ -14,10 +14,11 @@ async def batch_background_work(
     flush_interval: float = FLUSH_INTERVAL_SECONDS,
 ) -> AsyncIterator[None]:
     """Write buffered scan counts every few seconds while the server runs; when it stops, let
-    provenance reads in flight finish, then write the last scans. An abandoned read would keep
-    its SQLite connection thread, and so the worker process, alive after shutdown."""
+    the cached reads in flight finish (provenance, heritage and storefront pages), then write
+    the last scans. An abandoned read would keep its SQLite connection thread, and so the
+    worker process, alive after shutdown."""
     async with scan_flushing(flush_interval):
         try:
             yield
         finally:
-            await finish_provenance_loads()
+            await current().caches.finish_loads()

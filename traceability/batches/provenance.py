@@ -18,7 +18,6 @@ from marketplace.catalogue.queries import get_producer, get_product
 from marketplace.catalogue.schemas import PRODUCER_KINDS, Producer, Product
 from marketplace.db import reading
 from marketplace.errors import ApplicationError
-from marketplace.shared import current
 from traceability.batches import records
 from traceability.batches.cache import PROVENANCE
 from traceability.batches.queries import linked_codes
@@ -91,11 +90,6 @@ async def cached_provenance(batch_code: str, language: str = "vi") -> Provenance
 
 def clear_provenance_cache() -> None:
     CACHE.clear()
-
-
-async def finish_provenance_loads() -> None:
-    """Let provenance reads in flight finish (called when the server stops)."""
-    await current().caches.cache(CACHE).finish_loads()
 
 
 async def _linked(
