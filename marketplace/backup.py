@@ -326,8 +326,10 @@ async def export_archive(
     *,
     engine: Engine[Any] | None = None,
     storage: media.MediaStorage | None = None,
+    page_size: int = _PAGE,
 ) -> ExportReport:
-    """Write every table and media file to `target` (a .tar.gz), atomically."""
+    """Write every table and media file to `target` (a .tar.gz), atomically, reading tables
+    `page_size` rows at a time."""
     engine = _engine(engine)
     storage = storage if storage is not None else media.storage()
     specs = table_specs()
@@ -338,7 +340,7 @@ async def export_archive(
         async with _snapshot(engine):
             migrations = await applied_migrations(engine)
             for spec in specs:
-                tables.append(await _export_table(engine, spec, folder))
+                tables.append(await _export_table(engine, spec, folder, page_size))
         media_files: list[dict[str, Any]] = []
         for key in await storage.keys():
             data = await storage.read(key)
@@ -366,12 +368,14 @@ async def export_archive(
     )
 
 
-async def _export_table(engine: Engine[Any], spec: TableSpec, folder: Path) -> dict[str, Any]:
+async def _export_table(
+    engine: Engine[Any], spec: TableSpec, folder: Path, page_size: int
+) -> dict[str, Any]:
     """One table to JSON lines, read in primary-key pages so memory stays flat."""
     names = ", ".join(_quote(c) for c in spec.columns)
     table, key = _quote(spec.name), _quote(spec.primary_key)
-    first_page = f"SELECT {names} FROM {table} ORDER BY {key} LIMIT {_PAGE}"  # noqa: S608
-    next_page = f"SELECT {names} FROM {table} WHERE {key} > {{}} ORDER BY {key} LIMIT {_PAGE}"  # noqa: S608
+    first_page = f"SELECT {names} FROM {table} ORDER BY {key} LIMIT {page_size}"  # noqa: S608
+    next_page = f"SELECT {names} FROM {table} WHERE {key} > {{}} ORDER BY {key} LIMIT {page_size}"  # noqa: S608
     digest = hashlib.sha256()
     count = 0
     relative = f"tables/{spec.name}.jsonl"
@@ -383,7 +387,7 @@ async def _export_table(engine: Engine[Any], spec: TableSpec, folder: Path) -> d
                 handle.write(line)
                 digest.update(line)
             count += len(rows)
-            if len(rows) < _PAGE:
+            if len(rows) < page_size:
                 break
             rows = await _query(engine, next_page, rows[-1][spec.primary_key])
     return {
@@ -506,8 +510,10 @@ async def import_archive(
     replace: bool = False,
     engine: Engine[Any] | None = None,
     storage: media.MediaStorage | None = None,
+    max_parameters: int = _MAX_PARAMETERS,
 ) -> ImportReport:
-    """Restore `source` into an empty, migrated database (or over everything with `replace`)."""
+    """Restore `source` into an empty, migrated database (or over everything with `replace`),
+    inserting as many rows per statement as `max_parameters` values allow."""
     engine = _engine(engine)
     storage = storage if storage is not None else media.storage()
     archive = _Archive(source)
@@ -533,7 +539,7 @@ async def import_archive(
                 spec = specs[table["name"]]
                 kinds: dict[str, str] = table["columns"]
                 rows[spec.name] = 0
-                for records in archive.rows(table, max(1, _MAX_PARAMETERS // len(kinds))):
+                for records in archive.rows(table, max(1, max_parameters // len(kinds))):
                     await _insert(engine, spec, kinds, records)
                     rows[spec.name] += len(records)
             if isinstance(engine, PostgresEngine):

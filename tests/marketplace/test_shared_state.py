@@ -154,7 +154,6 @@ async def test_a_worker_that_missed_an_invalidation_forgets_everything(redis):
         assert await eventually(refreshed)
 
 
-@pytest.mark.redis
 async def test_without_a_redis_connection_nothing_is_cached():
     settings = dataclasses.replace(load_settings(), redis_url="redis://127.0.0.1:9/0")
     worker = make_shared(settings)

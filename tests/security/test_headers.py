@@ -74,7 +74,10 @@ async def test_every_kind_of_response_carries_the_security_headers(db: None) -> 
         settings = dataclasses.replace(load_settings(), secure_cookies=secure)
         app = create_app(settings)
         async with _client(app, "https" if secure else "http") as client:
-            for what, response in (await _responses(client, world)).items():
+            responses = await _responses(client, world)
+            assert responses["media file"].status_code == 200
+            assert responses["media range"].status_code == 206
+            for what, response in responses.items():
                 assert response.status_code < 500, (what, response.text)
                 failures += _check(response, f"{what} ({'https' if secure else 'http'})", secure)
         await app.state.shared.close()

@@ -146,6 +146,7 @@ async def test_a_password_reset_ends_every_session(db: None) -> None:
     buyer, _ = await logged_in(app, PHONES["buyer"])
     stranger, _ = await logged_in(app, None)
     try:
+        assert await _signed_in(buyer)
         page = await officer.post(
             "/account/reset-codes", data={"phone": PHONES["buyer"], "_csrf_token": officer_token}
         )

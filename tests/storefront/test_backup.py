@@ -105,9 +105,7 @@ def same_content(first: Path, second: Path) -> None:
     assert members_1 == members_2
 
 
-async def test_a_backup_goes_to_the_other_engine_and_back_unchanged(
-    db, other_database, tmp_path, monkeypatch
-):
+async def test_a_backup_goes_to_the_other_engine_and_back_unchanged(db, other_database, tmp_path):
     # The demo people and heritage sites of `langso seed` (with their audio), a batch with a
     # full journal, a product photo, and two orders of a guest's checkout.
     await seed_people.load()
@@ -121,10 +119,8 @@ async def test_a_backup_goes_to_the_other_engine_and_back_unchanged(
     await checkout({shop.product_ids["buoi"]: 2, shop.product_ids["mat_ong"]: 1})
     # Small pages and INSERT batches in this process (the CLI uses the real sizes), so that
     # reading and writing in several pages is exercised by this small data set.
-    monkeypatch.setattr(backup, "_PAGE", 3)
-    monkeypatch.setattr(backup, "_MAX_PARAMETERS", 40)
     first = tmp_path / "first.tar.gz"
-    exported = await backup.export_archive(first)
+    exported = await backup.export_archive(first, page_size=3)
     assert exported.rows["account_user"] == 14 + 1 + 2
     assert exported.rows["orders_order"] == 2
     assert exported.rows["traceability_event"] == len(full_journal())
@@ -160,10 +156,10 @@ async def test_a_backup_goes_to_the_other_engine_and_back_unchanged(
     assert sum(1 for p in other_media.rglob("*") if p.is_file()) == exported.media_files
 
     # Back from the other engine over this run's database (which still holds the data).
-    restored = await backup.import_archive(second, replace=True)
+    restored = await backup.import_archive(second, replace=True, max_parameters=40)
     assert restored.replaced and restored.rows == exported.rows
     third = tmp_path / "third.tar.gz"
-    await backup.export_archive(third)
+    await backup.export_archive(third, page_size=3)
     same_content(first, third)
     assert (await verify_journal(batch.code)).ok  # the journal's hash chain still holds
     newest = await User.select(User.id).order_by(User.id, ascending=False).first()
