@@ -1,8 +1,9 @@
 """A short-lived cache of hot storefront reads (product lists, product pages).
 
-The values live in each worker's memory for at most `ttl` seconds; a write request through
-any worker drops them in every worker before its response starts (`SharedStateMiddleware`,
-through `marketplace.shared`'s invalidation, which goes through Redis when REDIS_URL is set).
+The values live in each worker's memory for at most `ttl` seconds; a write request that goes
+through (answered below 400) on any worker drops them in every worker before its response
+starts (`SharedStateMiddleware`, through `marketplace.shared`'s invalidation, which goes
+through Redis when REDIS_URL is set).
 """
 
 from __future__ import annotations
