@@ -19,11 +19,13 @@ Three kinds of state, one object (`Shared`) per worker, reached through `current
   of distinct members. In memory they wait in this process; with Redis the adds of every
   `SEND_DELAY_SECONDS` (50 ms) go to Redis in one pipeline (`HINCRBY`, `ZADD LT/GT`, `SADD`),
   off the request's path — awaiting a round trip per scan would halve the provenance page's
-  throughput. `flush()` is run by whichever worker holds the stream's short Redis lock: it
-  renames the pending keys to "flushing" in one Lua call, writes them to the database, then
-  deletes them. Counts from every worker are combined; a worker that dies before a flush loses
-  nothing that it had sent (at most its last 50 ms if it is killed, none when it is stopped);
-  a failed database write leaves the "flushing" keys for the next attempt.
+  throughput. `flush()` is run by whichever worker holds the stream's Redis lock (short, and
+  renewed while it is held): it renames the pending keys to "flushing" in one Lua call, writes
+  them to the database, then deletes them. Counts from every worker are combined; a worker
+  that dies before a flush loses nothing that it had sent (at most its last 50 ms if it is
+  killed, none when it is stopped); a failed database write leaves the "flushing" keys for the
+  next attempt. A worker killed between the commit and the delete leaves counts that the next
+  flush writes again (at-least-once, in that one window).
 
 In memory mode every `Shared` of a process shares the same caches and tallies (they *are* the
 process's state); with Redis each `Shared` has its own caches, as separate workers do.
@@ -81,6 +83,10 @@ return 1
 """
 _UNLOCK = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+_RENEW = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0
 """
 
@@ -543,11 +549,32 @@ class Shared:
             while not held and wait and time.monotonic() < deadline:
                 await asyncio.sleep(0.05)
                 held = bool(await self.redis.set(key, token, nx=True, px=int(seconds * 1000)))
+            if not held:
+                yield False
+                return
+            # Renewed while held: a flush whose database write outlasts `seconds` must not let
+            # another worker take the same counts and write them a second time.
+            renewing = asyncio.ensure_future(self._renew(key, token, seconds))
             try:
-                yield held
+                yield True
             finally:
-                if held:
-                    await self.redis.eval(_UNLOCK, 1, key, token)
+                renewing.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await renewing
+                await self.redis.eval(_UNLOCK, 1, key, token)
+
+    async def _renew(self, key: str, token: str, seconds: float) -> None:
+        assert self.redis is not None
+        while True:
+            await asyncio.sleep(seconds / 3)
+            try:
+                renewed = await self.redis.eval(_RENEW, 1, key, token, int(seconds * 1000))
+            except Exception:  # Redis gone for a moment: try again, the lock may still hold
+                log.warning("could not renew the lock %s", key, exc_info=True)
+                continue
+            if not renewed:
+                log.error("lost the lock %s while holding it", key)
+                return
 
     # -- sending to Redis
 

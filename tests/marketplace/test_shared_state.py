@@ -276,6 +276,20 @@ async def test_an_explicit_flush_waits_for_the_lock_holder(redis):
             assert await waiting == 1
 
 
+@pytest.mark.redis
+async def test_a_flush_lock_outlasting_its_expiry_stays_held_until_released(redis):
+    # A database write slower than the lock's lifetime must not let another worker take the
+    # same counts: the holder renews the lock until it lets go.
+    async with workers("redis") as (first, second):
+        async with first.lock("flush:test-stream", seconds=0.3) as held:
+            assert held
+            await asyncio.sleep(1.0)
+            async with second.lock("flush:test-stream", wait=False, seconds=0.3) as taken:
+                assert not taken
+        async with second.lock("flush:test-stream", wait=False, seconds=0.3) as taken:
+            assert taken
+
+
 async def test_the_background_flush_writes_every_interval_and_at_the_end(mode):
     database = Database()
     stream = TallyStream("test-stream", database.write)
