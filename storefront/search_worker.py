@@ -4,8 +4,8 @@
   off up to a minute while Meilisearch is down), so changes reach it without `langso search
   sync`. Several workers may drain at once: deliveries are idempotent.
 - Without Meilisearch, the database backend is warmed up at start-up (the `memory` backend
-  compiles its index), so that the first buyer does not wait for it (with Meilisearch it is
-  warmed only if Meilisearch fails).
+  compiles its index), so that the first buyer does not wait for it: until it is ready, the
+  database's own full text answers (with Meilisearch it is warmed only if Meilisearch fails).
 """
 
 from __future__ import annotations
@@ -62,6 +62,7 @@ async def search_background(settings: Settings) -> AsyncIterator[None]:
         yield
     finally:
         stop.set()
+        search.stop_background()
         for task in tasks:
             task.cancel()  # safe mid-delivery: outbox rows go only after Meilisearch has them
         await asyncio.gather(*tasks, return_exceptions=True)

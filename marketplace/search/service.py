@@ -132,25 +132,39 @@ async def search(query: SearchQuery) -> SearchResult:
     global _meili_down_until
     query.validate()
     backend = meilisearch()
-    database = database_backend()
     if backend is None:
-        return await database.search(query)
+        return await _database_search(query)
     if time.monotonic() < _meili_down_until:
-        return _replace(await database.search(query), degraded=True)
+        return _replace(await _database_search(query), degraded=True)
     started = time.perf_counter()
     try:
         result = await backend.search(query)
     except MeiliUnavailable as error:
         log.warning("Meilisearch unavailable, answering from the database: %s", error)
         _meili_down_until = time.monotonic() + RETRY_MEILISEARCH_AFTER_SECONDS
-        return _replace(await database.search(query), degraded=True)
+        return _replace(await _database_search(query), degraded=True)
     return _replace(result, took_ms=round((time.perf_counter() - started) * 1000, 2))
 
 
+async def _database_search(query: SearchQuery) -> SearchResult:
+    """The database backend's answer; while the in-memory index of a large catalogue is still
+    compiling (start-up, reindex), the database's own full text answers (`result.backend`)."""
+    database = database_backend()
+    if database is embedded and not await embedded.ready():
+        return await native.search(query)
+    return await database.search(query)
+
+
 async def warm_up() -> None:
-    """Compile the in-memory index now rather than at the first search (memory backend only)."""
+    """Compile the in-memory index now rather than at the first search (memory backend only);
+    searches meanwhile are answered by the database's full text."""
     if database_backend() is embedded:
-        await embedded.current()
+        await embedded.compile_in_background()
+
+
+def stop_background() -> None:
+    """Cancel a background compile of the in-memory index (the server is stopping)."""
+    embedded.stop()
 
 
 def _replace(result: SearchResult, **changes: object) -> SearchResult:

@@ -156,6 +156,16 @@ async def active_documents_after(product_id: int, limit: int) -> list[str]:
     return [str(row["document"]) for row in rows]
 
 
+async def more_active_than(count: int) -> bool:
+    """Whether more than `count` documents are active (reads at most `count + 1` rows)."""
+    rows = await _run(
+        "SELECT COUNT(*) AS found FROM "
+        "(SELECT 1 FROM search_document WHERE active LIMIT {}) AS found_rows",
+        count + 1,
+    )
+    return bool(rows) and int(rows[0]["found"]) > count
+
+
 async def documents(product_ids: Sequence[int]) -> dict[int, SearchDocument]:
     """The active documents among `product_ids`."""
     if not product_ids:
