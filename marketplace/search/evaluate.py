@@ -12,6 +12,7 @@ from marketplace.search.matching import MAX_COMPLETIONS, WordMatch, any_field, m
 from marketplace.search.query import FACET_NAMES, SearchQuery
 from marketplace.search.ranking import rank
 from marketplace.search.tokens import Word, has_marks, words
+from marketplace.search.wording import optional_words, without_fillers
 
 MAX_WORDS = 10
 SUGGESTIONS = 6
@@ -30,14 +31,17 @@ class Evaluation:
 
 def evaluate(index: MemoryIndex, query: SearchQuery) -> Evaluation:
     """The page of positions the query asks for, with facet counts and suggestions."""
-    typed = words(query.text)[:MAX_WORDS]
+    typed = without_fillers(words(query.text))[:MAX_WORDS]
     completing = bool(typed) and not query.text[-1:].isspace()
     matches = [
         match_word(index, word, completing and i == len(typed) - 1) for i, word in enumerate(typed)
     ]
-    ignored = [m.word.text for m in matches if not m.any]
+    left_out = [m.word for m in matches if not m.any]
     matches = [m for m in matches if m.any]
-    text_match = _text_match(index, matches) if matches or not typed else 0
+    generic = optional_words([m.word for m in matches])
+    optional = [m for m in matches if any(m.word is w for w in generic)]
+    matches = [m for m in matches if not any(m.word is w for w in generic)]
+    text_match = _text_match(index, matches, left_out) if matches or not typed else 0
     filters = _filters(index, query)
     base = text_match & filters.common
     every_filter = filters.common
@@ -45,21 +49,22 @@ def evaluate(index: MemoryIndex, query: SearchQuery) -> Evaluation:
         every_filter &= bitmap
     candidates = text_match & every_filter
     if query.sort == "relevance":
-        positions = rank(index, matches, candidates, query.offset, query.page_size)
+        positions = rank(index, matches, candidates, query.offset, query.page_size, optional)
     else:
         positions = _sorted(index, query, candidates)
     return Evaluation(
         positions=positions,
         total=candidates.bit_count(),
         facets=_facet_counts(index, base, filters.by_facet),
-        matched=_matched_terms(matches),
+        matched=_matched_terms(matches + optional),
         suggestions=_suggestions(index, matches, typed, completing, every_filter),
-        ignored_words=ignored,
+        ignored_words=[w.text for w in typed if any(w is o for o in left_out)],
     )
 
 
-def _text_match(index: MemoryIndex, matches: list[WordMatch]) -> int:
-    """Documents matching every word; if none, drop words from the end (Meilisearch's "last")."""
+def _text_match(index: MemoryIndex, matches: list[WordMatch], left_out: list[Word]) -> int:
+    """Documents matching every word; if none, drop words from the end (Meilisearch's "last"),
+    adding them to `left_out`."""
     if not matches:
         return index.alive
     while True:
@@ -68,7 +73,7 @@ def _text_match(index: MemoryIndex, matches: list[WordMatch]) -> int:
             result &= match.any
         if result or len(matches) == 1:
             return result
-        matches.pop()
+        left_out.append(matches.pop().word)
 
 
 # -- filters and facets ---------------------------------------------------------------------

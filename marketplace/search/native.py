@@ -64,6 +64,7 @@ from marketplace.search.typos import (
     lookups,
     variants_of,
 )
+from marketplace.search.wording import optional_words, without_fillers
 
 MAX_WORDS = 10
 SUGGESTIONS = 6
@@ -517,26 +518,28 @@ class NativeSearch:
 
     async def _search(self, query: SearchQuery, started: float) -> SearchResult:
         sqlite = is_sqlite()
-        typed = words(query.text)[:MAX_WORDS]
+        typed = without_fillers(words(query.text))[:MAX_WORDS]
         completing = bool(typed) and not query.text[-1:].isspace()
         groups, ignored = await _plan(typed, completing) if typed else ([], [])
         if typed and not groups:
             return _empty(query, self.name, started, ignored)
-        key = _counted_key(query, groups) if sqlite else None
+        groups, optional = _split_optional(groups)
+        key = _counted_key(query, groups) if sqlite and not optional else None
         if key is not None:
             total, facets = await _counted_facets(key)
             match = ex.all_of([g.expression() for g in groups]) if groups else None
         else:
             count = _fts5_combo_rows if sqlite else _tsv_facet_rows
             rows, match = await count(query, groups)
-            while not rows and len(groups) > 1:  # nothing has every word: drop words from the end
-                groups.pop()
+            while not rows and len(groups) > 1:  # nothing has every word: drop from the end
+                ignored.append(groups.pop().word.text)
                 rows, match = await count(query, groups)
+            ignored = [w.text for w in typed if w.text in ignored]
             total, facets = _facets(rows, query)
         page = _fts5_page if sqlite else _tsv_page
-        product_ids = await page(query, groups, match, total) if total else []
+        product_ids = await page(query, groups, match, total, optional) if total else []
         documents = await store.documents(product_ids)
-        matched = _matched_terms(groups)
+        matched = _matched_terms(groups + optional)
         hits = [_hit(documents[p], matched, query.language) for p in product_ids if p in documents]
         suggestions = _suggestions(
             typed, groups, completing, [documents[p] for p in product_ids if p in documents]
@@ -743,14 +746,18 @@ async def _tsv_facet_rows(
 
 
 async def _tsv_page(
-    query: SearchQuery, groups: list[_Group], match: ex.Expression | None, total: int
+    query: SearchQuery,
+    groups: list[_Group],
+    match: ex.Expression | None,
+    total: int,
+    optional: list[_Group],
 ) -> list[int]:
     """The product ids of the page, best first (PostgreSQL): one statement, each ranking rule
     an ORDER BY term."""
     order: list[str] = []
     order_args: list[Any] = []
     if query.sort == "relevance" and match is not None:
-        for expression in _rules(groups):
+        for expression in _rules(groups, optional):
             order.append("(CASE WHEN e.tsv @@ {}::tsquery THEN 1 ELSE 0 END) DESC")
             order_args.append(ex.tsquery(expression))
         starts, starts_args = _starts(groups)
@@ -866,7 +873,11 @@ async def _fts5_combo_rows(
 
 
 async def _fts5_page(
-    query: SearchQuery, groups: list[_Group], match: ex.Expression | None, total: int
+    query: SearchQuery,
+    groups: list[_Group],
+    match: ex.Expression | None,
+    total: int,
+    optional: list[_Group],
 ) -> list[int]:
     """The product ids of the page, best first."""
     where = _Where()
@@ -875,7 +886,7 @@ async def _fts5_page(
     need = query.offset + query.page_size
     if query.sort == "relevance" and match is not None:
         joined = " JOIN search_entry e ON e.doc = f.rowid" if where.sql else ""
-        rules = [ex.fts5(r) for r in _rules(groups)]
+        rules = [ex.fts5(r) for r in _rules(groups, optional)]
         starts = _starts_expression(groups)
         if starts is not None:
             rules.append(ex.fts5(starts))
@@ -993,9 +1004,12 @@ def _starts_expression(groups: list[_Group]) -> ex.Expression | None:
 # -- ranking rules -----------------------------------------------------------------------------
 
 
-def _rules(groups: list[_Group]) -> list[ex.Expression]:
-    """Meilisearch's rules after "words", as expressions a match satisfies or not, in order."""
+def _rules(groups: list[_Group], optional: Sequence[_Group] = ()) -> list[ex.Expression]:
+    """Meilisearch's rules, as expressions a match satisfies or not, in order: "words" only
+    for the optional (generic) words, which every match need not have; then the others."""
     rules: list[ex.Expression | None] = []
+    if optional:
+        rules.append(ex.all_of([g.expression() for g in optional]))
     if any(g.typos for g in groups):
         rules.append(ex.all_of([g.expression(typos=False) for g in groups]))
     marked = [g for g in groups if has_marks(g.word.text)]
@@ -1012,6 +1026,15 @@ def _rules(groups: list[_Group]) -> list[ex.Expression]:
     if any(g.prefix is not None for g in groups) and whole:
         rules.append(ex.all_of(whole))
     return [r for r in rules if r is not None]
+
+
+def _split_optional(groups: list[_Group]) -> tuple[list[_Group], list[_Group]]:
+    """The words every match must have, and the generic ones that only rank (`wording`)."""
+    generic = optional_words([g.word for g in groups])
+    return (
+        [g for g in groups if not any(g.word is w for w in generic)],
+        [g for g in groups if any(g.word is w for w in generic)],
+    )
 
 
 def _pair(left: _Group, right: _Group) -> ex.Expression | None:

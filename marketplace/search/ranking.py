@@ -3,7 +3,9 @@ part by the next rule, and so on; only the parts the requested page needs are ev
 further, so ranking costs the same whether ten or fifty thousand products match. The rules:
 
 1. words: every word must match; words no product has are left out, then, if nothing
-   matches all the rest, words are dropped from the end (done before ranking);
+   matches all the rest, words are dropped from the end (done before ranking); generic words
+   ("đặc sản", "hàng": `wording`) typed with others need not match, and matches with them
+   come first;
 2. typos: matches without typos first;
 3. diacritics: when the buyer typed marks, words written exactly so ("mật", not "mặt") first;
 4. proximity: query words side by side in the name (or in a label) first;
@@ -25,9 +27,18 @@ from marketplace.search.matching import PRECOMPUTED_PREFIX, WordMatch
 
 
 def rank(
-    index: MemoryIndex, matches: list[WordMatch], candidates: int, skip: int, count: int
+    index: MemoryIndex,
+    matches: list[WordMatch],
+    candidates: int,
+    skip: int,
+    count: int,
+    optional: list[WordMatch] | None = None,
 ) -> list[int]:
+    """The page of `candidates` in rule order; `optional` words (generic ones a match need not
+    have, `wording`) come first, as Meilisearch's "words" rule: matches having them first."""
     rules = [levels for levels in _rules(index, matches) if levels]
+    if optional:
+        rules.insert(0, [_all([m.any for m in optional])])
     found: list[int] = []
     remaining = [skip, count]  # still to skip, still to take
 

@@ -218,3 +218,40 @@ async def test_out_of_range_requests_are_refused(query):
         await search.search(query)
     assert refused.value.code == "search_query_invalid"
     assert refused.value.fields
+
+
+def _in_province(code):
+    return {d.name for d in CATALOGUE if d.province_code == code}
+
+
+@pytest.mark.parametrize(
+    ("text", "province", "left_out"),
+    [
+        ("đặc sản ninh bình", "37", []),
+        ("dac san ninh binh", "37", []),
+        ("tỉnh thanh hóa", "38", []),
+        ("tinh ninh binh", "37", []),
+        ("hàng ninh bình", "37", []),
+    ],
+)
+async def test_a_province_typed_with_generic_words_finds_its_products(
+    catalogue, text, province, left_out
+):
+    # "đặc sản", "hàng" need not match: the buyer wants the province's products, those that
+    # say "đặc sản" first; "tỉnh" before a province's name is left out.
+    result = await search.search(SearchQuery(text=text, page_size=100))
+    assert {hit.name for hit in result.hits} == _in_province(province)
+    assert result.ignored_words == left_out
+
+
+async def test_matches_that_also_have_the_generic_words_come_first(catalogue):
+    result = await search.search(SearchQuery(text="đặc sản ninh bình", page_size=100))
+    says_it = [h.name for h in result.hits if "đặc sản" in BY_NAME[h.name].description_vi.lower()]
+    assert says_it
+    assert [h.name for h in result.hits][: len(says_it)] == says_it
+
+
+async def test_words_given_up_from_the_end_are_reported(catalogue):
+    result = await search.search(SearchQuery(text="nem chua ninh binh"))
+    assert [hit.name for hit in result.hits][:1] == ["Nem chua Thanh Hóa"]
+    assert result.ignored_words == ["ninh", "binh"]
