@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from heapq import nlargest
 
 from marketplace.search.highlight import MatchedTerms
-from marketplace.search.index import PAIRS, MemoryIndex
-from marketplace.search.matching import MAX_COMPLETIONS, WordMatch, any_field, match_word
+from marketplace.search.index import EXACT, NAME, PAIRS, MemoryIndex
+from marketplace.search.matching import MAX_COMPLETIONS, WordMatch, match_word
 from marketplace.search.query import FACET_NAMES, SearchQuery
 from marketplace.search.ranking import rank
-from marketplace.search.tokens import Word, has_marks, words
+from marketplace.search.tokens import Word, exact_key, has_marks, words
 from marketplace.search.wording import optional_words, without_fillers
 
 MAX_WORDS = 10
@@ -158,25 +158,44 @@ def _suggestions(
     context = index.alive & every_filter
     for match in matches[:-1]:
         context &= match.any
-    options = [
+    names = index.tables[NAME]
+    options = [  # words of product names: "thanh h" is not completed by "HTX" of a producer
         t
         for t in index.completions(last.folded, MAX_COMPLETIONS)
-        if t != last.folded and t in index.display_forms  # words of names and labels
+        if t != last.folded and t in names
     ]
     popular = nlargest(SUGGESTION_CANDIDATES, options, key=index.frequency)
     before = matches[-2].exact_terms[:1] if len(matches) > 1 else []
     scored = []
     for term in popular:
-        count = (context & any_field(index, [term])).bit_count()
+        in_names = context & index.bitmap(NAME, term)
         together = (
             (context & index.bitmap(PAIRS, f"{before[0]} {term}")).bit_count() if before else 0
         )
-        if count:
-            scored.append((-together, -count, term))
+        if in_names:
+            scored.append((-together, -in_names.bit_count(), term, in_names))
     lead = " ".join(_shown(index, w) for w in typed[:-1])
     return [
-        f"{lead} {index.display_form(term)}".strip() for *_, term in sorted(scored)[:SUGGESTIONS]
+        f"{lead} {_form_among(index, term, found)}".strip()
+        for *_, term, found in sorted(scored, key=lambda s: s[:3])[:SUGGESTIONS]
     ]
+
+
+def _form_among(index: MemoryIndex, term: str, found: int) -> str:
+    """How `term` is written in the names of the `found` products, most often: "mật ong h"
+    completes to "hoa" (Mật ong hoa nhãn), though "Hóa" is commoner across the catalogue."""
+    forms = index.display_forms.get(term)
+    if not forms:
+        return term
+    total = found.bit_count()
+    counts: dict[str, int] = {}
+    for form in forms:
+        if has_marks(form):
+            counts[form] = (found & index.bitmap(EXACT, exact_key(form))).bit_count()
+    unmarked = [form for form in forms if not has_marks(form)]
+    if unmarked:
+        counts[unmarked[0]] = max(0, total - sum(counts.values()))
+    return max(counts.items(), key=lambda item: (item[1], forms[item[0]], item[0]))[0]
 
 
 def _shown(index: MemoryIndex, word: Word) -> str:

@@ -255,3 +255,16 @@ async def test_words_given_up_from_the_end_are_reported(catalogue):
     result = await search.search(SearchQuery(text="nem chua ninh binh"))
     assert [hit.name for hit in result.hits][:1] == ["Nem chua Thanh Hóa"]
     assert result.ignored_words == ["ninh", "binh"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("mật ong h", "mật ong hoa"), ("nem ch", "nem chua"), ("gao n", "gạo nếp")],
+)
+async def test_suggestions_are_written_as_in_the_names_found(catalogue, text, expected):
+    result = await search.search(SearchQuery(text=text))
+    assert result.suggestions[:1] == [expected]
+    # every suggestion completes the last word with a word of some product's name
+    for suggestion in result.suggestions:
+        last = suggestion.split()[-1]
+        assert any(last in w.split() for w in (n.lower() for n in BY_NAME)), suggestion
