@@ -138,14 +138,14 @@ class EmbeddedSearch:
 
     async def _compile(self, state: store.State | None) -> None:
         index = MemoryIndex()
-        last_id = 0
-        while True:
-            chunk = await store.active_documents_after(last_id, _CHUNK)
-            if not chunk:
-                break
-            last_id = await asyncio.to_thread(_add_chunk, index, chunk)
-            if len(chunk) < _CHUNK:
-                break
+        # Filed least recently changed first, as later changes are: the last tie-break of the
+        # ranking (the highest position) is then the most recently changed product, after a
+        # restart as before it, and the same as FTS5's.
+        order = await store.active_in_change_order()
+        for start in range(0, len(order), _CHUNK):
+            ids = order[start : start + _CHUNK]
+            found = await store.documents_json(ids)
+            await asyncio.to_thread(_add_chunk, index, [found[i] for i in ids if i in found])
         await asyncio.to_thread(index.finish)
         self._index, self._state = index, state
 
@@ -165,13 +165,9 @@ def _reads() -> AbstractAsyncContextManager[None]:
     return contextlib.nullcontext() if is_sqlite() else reading()
 
 
-def _add_chunk(index: MemoryIndex, chunk: Iterable[str]) -> int:
-    last_id = 0
+def _add_chunk(index: MemoryIndex, chunk: Iterable[str]) -> None:
     for data in chunk:
-        document = store.decode(data)
-        index.add(document)
-        last_id = document.product_id
-    return last_id
+        index.add(store.decode(data))
 
 
 def _result(

@@ -156,6 +156,35 @@ async def active_documents_after(product_id: int, limit: int) -> list[str]:
     return [str(row["document"]) for row in rows]
 
 
+async def active_in_change_order() -> list[int]:
+    """The active products' ids, least recently changed first (then by id): the order the
+    in-memory index files them in, so that its last tie-break is the most recently changed."""
+    updated = (
+        "json_extract(document, '$.updated_at')"
+        if is_sqlite()
+        else "(document::json ->> 'updated_at')"
+    )
+    rows = await _run(
+        f"SELECT product_id, {updated} AS updated FROM search_document WHERE active"  # noqa: S608
+    )
+    keyed = [(datetime.fromisoformat(str(row["updated"])), int(row["product_id"])) for row in rows]
+    keyed.sort()
+    return [product_id for _, product_id in keyed]
+
+
+async def documents_json(product_ids: Sequence[int]) -> dict[int, str]:
+    """The JSON of the active documents among `product_ids`."""
+    if not product_ids:
+        return {}
+    marks = ", ".join("{}" for _ in product_ids)
+    rows = await _run(
+        "SELECT product_id, document FROM search_document "  # noqa: S608 - placeholders only
+        f"WHERE active AND product_id IN ({marks})",
+        *product_ids,
+    )
+    return {int(row["product_id"]): str(row["document"]) for row in rows}
+
+
 async def more_active_than(count: int) -> bool:
     """Whether more than `count` documents are active (reads at most `count + 1` rows)."""
     rows = await _run(

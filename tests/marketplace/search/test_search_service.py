@@ -268,3 +268,24 @@ async def test_suggestions_are_written_as_in_the_names_found(catalogue, text, ex
     for suggestion in result.suggestions:
         last = suggestion.split()[-1]
         assert any(last in w.split() for w in (n.lower() for n in BY_NAME)), suggestion
+
+
+async def test_among_equals_the_most_recently_changed_comes_first_after_a_restart(db):
+    from datetime import timedelta
+
+    base = BY_NAME["Bưởi Ngọc Lũ"]
+    older = replace(base, product_id=901, slug="a", name="Mứt gừng Lục Ngạn")
+    newer = replace(
+        base,
+        product_id=900,  # a smaller id: the order is not the id's
+        slug="b",
+        name="Mứt gừng Lục Ngạn",
+        updated_at=base.updated_at + timedelta(days=1),
+    )
+
+    async def load(product_ids):
+        return [older, newer]
+
+    await search.reindex(load)  # every process compiles afresh, as after a restart
+    result = await search.search(SearchQuery(text="mut gung luc ngan"))
+    assert [h.product_id for h in result.hits] == [900, 901]
