@@ -76,6 +76,9 @@ _PRE, _POST = "\x02", "\x03"
 _SAFE_VALUE = re.compile(r"^[0-9A-Za-z_-]{1,40}$")
 _SORTS = {"price_asc": "price_vnd:asc", "price_desc": "price_vnd:desc", "newest": "updated_at:desc"}
 TASK_TIMEOUT_MS = 60_000
+# A search answers in tens of milliseconds; a buyer must not wait longer than this for one
+# (the database answers instead). Index writes keep the client's longer timeout.
+SEARCH_TIMEOUT_SECONDS = 1.2
 
 
 class MeiliUnavailable(Exception):
@@ -118,7 +121,11 @@ def meili_document(document: SearchDocument) -> dict[str, Any]:
 
 
 class MeiliSearch:
-    """One Meilisearch index of products."""
+    """One Meilisearch index of products.
+
+    `timeout_seconds` is the client's, for index writes and tasks (run in the background);
+    `search_timeout_seconds` bounds a whole search, after which it is MeiliUnavailable.
+    """
 
     name = "meilisearch"
 
@@ -128,9 +135,11 @@ class MeiliSearch:
         api_key: str | None = None,
         index_uid: str = "langso_products",
         timeout_seconds: int = 5,
+        search_timeout_seconds: float = SEARCH_TIMEOUT_SECONDS,
     ) -> None:
         self.client = AsyncClient(url, api_key, timeout=timeout_seconds)
         self.index_uid = index_uid
+        self.search_timeout_seconds = search_timeout_seconds
         self._settings_applied = False
 
     async def healthy(self, timeout_seconds: float = 1.5) -> bool:
@@ -190,7 +199,21 @@ class MeiliSearch:
         )
 
     async def search(self, query: SearchQuery, took_ms: float = 0.0) -> SearchResult:
-        """Hits from Meilisearch; facet counts of filtered facets from extra queries."""
+        """Hits from Meilisearch; facet counts of filtered facets from extra queries.
+
+        The SDK takes a timeout only per client, so the search as a whole (its one or two
+        requests) is given `search_timeout_seconds`: a Meilisearch that accepts connections
+        but does not answer is unavailable, like one that refuses them.
+        """
+        try:
+            async with asyncio.timeout(self.search_timeout_seconds):
+                return await self._search(query, took_ms)
+        except TimeoutError as error:
+            raise MeiliUnavailable(
+                f"no answer to a search within {self.search_timeout_seconds} s"
+            ) from error
+
+    async def _search(self, query: SearchQuery, took_ms: float) -> SearchResult:
         answers = await self._multi_search(query, "all")
         if answers[0].total_hits == 0 and len(words(query.text)) > 1:
             answers = await self._multi_search(query, "last")  # drop words from the end

@@ -120,29 +120,45 @@ async def product_changed(document: SearchDocument | None, product_id: int) -> N
 
 
 RETRY_MEILISEARCH_AFTER_SECONDS = 10.0
+# While Meilisearch is considered down (after a failed search): when one search may try it
+# again (0.0: not down). `_meili_probing`: that search is under way; the others do not wait.
 _meili_down_until = 0.0
+_meili_probing = False
 
 
 async def search(query: SearchQuery) -> SearchResult:
     """Products matching `query`: from Meilisearch if configured and answering, else embedded.
 
-    After Meilisearch fails, searches go straight to the embedded index for a few seconds,
-    so that buyers do not each wait for a timeout while it is down.
+    After Meilisearch fails (an error, a refused connection, or no answer within its search
+    timeout), searches go straight to the database for RETRY_MEILISEARCH_AFTER_SECONDS; then
+    one search at a time tries Meilisearch again while the others keep answering from the
+    database at once. Its success ends the outage, its failure starts a new wait.
     """
-    global _meili_down_until
+    global _meili_down_until, _meili_probing
     query.validate()
     backend = meilisearch()
     if backend is None:
         return await _database_search(query)
-    if time.monotonic() < _meili_down_until:
+    probe = _meili_down_until > 0.0  # this search, if it goes on, tries Meilisearch again
+    if probe and (_meili_probing or time.monotonic() < _meili_down_until):
         return _replace(await _database_search(query), degraded=True)
     started = time.perf_counter()
+    result: SearchResult | None = None
+    if probe:
+        _meili_probing = True  # no await since the check: no other search can have set it
     try:
         result = await backend.search(query)
     except MeiliUnavailable as error:
         log.warning("Meilisearch unavailable, answering from the database: %s", error)
         _meili_down_until = time.monotonic() + RETRY_MEILISEARCH_AFTER_SECONDS
+    finally:
+        if probe:
+            _meili_probing = False
+    if result is None:
         return _replace(await _database_search(query), degraded=True)
+    if probe:
+        log.info("Meilisearch answers again")
+        _meili_down_until = 0.0
     return _replace(result, took_ms=round((time.perf_counter() - started) * 1000, 2))
 
 
