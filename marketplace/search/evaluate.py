@@ -12,7 +12,7 @@ from marketplace.search.matching import MAX_COMPLETIONS, WordMatch, match_word
 from marketplace.search.query import FACET_NAMES, SearchQuery
 from marketplace.search.ranking import rank
 from marketplace.search.tokens import Word, exact_key, has_marks, words
-from marketplace.search.wording import optional_words, without_fillers
+from marketplace.search.wording import optional_words, respaced, without_fillers
 
 MAX_WORDS = 10
 SUGGESTIONS = 6
@@ -33,9 +33,18 @@ def evaluate(index: MemoryIndex, query: SearchQuery) -> Evaluation:
     """The page of positions the query asks for, with facet counts and suggestions."""
     typed = without_fillers(words(query.text))[:MAX_WORDS]
     completing = bool(typed) and not query.text[-1:].isspace()
-    matches = [
-        match_word(index, word, completing and i == len(typed) - 1) for i, word in enumerate(typed)
+    tried: dict[tuple[Word, bool], WordMatch] = {}
+
+    def matched(word: Word, last: bool) -> WordMatch:
+        key = (word, completing and last)
+        if key not in tried:
+            tried[key] = match_word(index, word, key[1])
+        return tried[key]
+
+    typed = respaced(typed, index.frequency, lambda w: bool(matched(w, w is typed[-1]).any))[
+        :MAX_WORDS
     ]
+    matches = [matched(word, i == len(typed) - 1) for i, word in enumerate(typed)]
     left_out = [m.word for m in matches if not m.any]
     matches = [m for m in matches if m.any]
     generic = optional_words([m.word for m in matches])

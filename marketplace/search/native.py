@@ -64,7 +64,12 @@ from marketplace.search.typos import (
     lookups,
     variants_of,
 )
-from marketplace.search.wording import optional_words, without_fillers
+from marketplace.search.wording import (
+    optional_words,
+    pieces_to_look_up,
+    respaced,
+    without_fillers,
+)
 
 MAX_WORDS = 10
 SUGGESTIONS = 6
@@ -383,6 +388,32 @@ async def _plan(typed: list[Word], completing: bool) -> tuple[list[_Group], list
     return groups, ignored
 
 
+async def _respaced(typed: list[Word], completing: bool) -> list[Word]:
+    """`wording.respaced` with the vocabulary's counts: words run together split, words split
+    in two joined."""
+    if not typed:
+        return typed
+    asked = sorted(pieces_to_look_up(typed))
+    docs: dict[str, int] = {
+        str(term): int(count)
+        for term, count in await _fetch(
+            "SELECT term, docs FROM search_term "  # noqa: S608 - placeholders only
+            f"WHERE docs > 0 AND term IN ({_marks(len(asked))})",
+            *asked,
+        )
+    }
+    finds: dict[Word, bool] = {}
+    for i, word in enumerate(typed):
+        decoded = decode_input_method(word.folded)
+        finds[word] = (
+            word.folded in docs
+            or (decoded is not None and decoded in docs)
+            or (completing and i == len(typed) - 1 and await _has_completion(word.folded))
+            or bool(await _corrections(word.folded))
+        )
+    return respaced(typed, lambda term: docs.get(term, 0), lambda word: finds.get(word, True))
+
+
 async def _has_completion(prefix: str) -> bool:
     rows = await _fetch(
         "SELECT term FROM search_term WHERE term > {} AND term < {} AND docs > 0 LIMIT 1",
@@ -520,6 +551,7 @@ class NativeSearch:
         sqlite = is_sqlite()
         typed = without_fillers(words(query.text))[:MAX_WORDS]
         completing = bool(typed) and not query.text[-1:].isspace()
+        typed = (await _respaced(typed, completing))[:MAX_WORDS]
         groups, ignored = await _plan(typed, completing) if typed else ([], [])
         if typed and not groups:
             return _empty(query, self.name, started, ignored)

@@ -18,6 +18,8 @@ count only when typed with their marks.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
 from functools import lru_cache
 
 from marketplace.places import provinces
@@ -91,3 +93,94 @@ def optional_words(typed: list[Word]) -> list[Word]:
     if len(generic) == len(typed):
         return []
     return [typed[i] for i in sorted(generic)]
+
+
+# -- words run together, or split -----------------------------------------------------------
+
+_MAX_JOINED = 24  # longer "words" are not looked into
+_MIN_PIECE = 2
+
+
+def pieces_to_look_up(typed: list[Word]) -> set[str]:
+    """Every term `respaced` may ask the frequency of: the words, their pieces, and adjacent
+    words joined (for one query to the vocabulary)."""
+    found: set[str] = set()
+    for word in typed:
+        found.add(word.folded)
+        folded = word.folded
+        if len(folded) <= _MAX_JOINED:
+            for start in range(len(folded)):
+                for end in range(start + _MIN_PIECE, len(folded) + 1):
+                    found.add(folded[start:end])
+    for left, right in itertools.pairwise(typed):
+        found.add(left.folded + right.folded)
+    return found
+
+
+def respaced(
+    typed: list[Word], frequency: Callable[[str], int], matches: Callable[[Word], bool]
+) -> list[Word]:
+    """The words with spacing mistakes mended, as Meilisearch does ("split" and "concat"):
+    a word that matches nothing is split into known words ("nuocmam" → "nuoc mam", fewest
+    pieces, then the commonest); two neighbours that join into a known word, one of which
+    matches nothing, are joined ("viet gap" → "vietgap"). `frequency` gives how many products
+    have a term (0: none); `matches` whether a word finds anything as it is (typos and input
+    methods included)."""
+    result: list[Word] = []
+    i = 0
+    while i < len(typed):
+        word = typed[i]
+        following = typed[i + 1] if i + 1 < len(typed) else None
+        joins = following is not None and bool(frequency(word.folded + following.folded))
+        if joins and following is not None and not (matches(word) and matches(following)):
+            result.append(_joined(word, following))
+            i += 2
+            continue
+        if not matches(word):
+            split = _split(word, frequency)
+            if split:
+                result.extend(split)
+                i += 1
+                continue
+        result.append(word)
+        i += 1
+    return result
+
+
+def _joined(left: Word, right: Word) -> Word:
+    return Word(left.text + right.text, left.folded + right.folded, left.exact + right.exact)
+
+
+def _split(word: Word, frequency: Callable[[str], int]) -> list[Word] | None:
+    folded = word.folded
+    if len(folded) > _MAX_JOINED or len(folded) < 2 * _MIN_PIECE:
+        return None
+    # best[i]: (pieces, -frequency) of the best split of folded[:i], and where its last starts
+    best: list[tuple[int, int, int] | None] = [None] * (len(folded) + 1)
+    best[0] = (0, 0, 0)
+    for end in range(_MIN_PIECE, len(folded) + 1):
+        for start in range(0, end - _MIN_PIECE + 1):
+            before = best[start]
+            docs = frequency(folded[start:end]) if before is not None else 0
+            if before is None or not docs:
+                continue
+            candidate = (before[0] + 1, before[1] - docs, start)
+            current = best[end]
+            if current is None or candidate[:2] < current[:2]:
+                best[end] = candidate
+    if best[-1] is None or best[-1][0] < 2:
+        return None
+    cuts: list[int] = []
+    end = len(folded)
+    while end:
+        step = best[end]
+        assert step is not None
+        cuts.append(step[2])
+        end = step[2]
+    bounds = [*sorted(cuts), len(folded)]
+    same_length = len(word.text) == len(folded)  # marks typed: cut the text at the same places
+    found: list[Word] = []
+    for start, end in itertools.pairwise(bounds):
+        text = word.text[start:end] if same_length else folded[start:end]
+        found.extend(words(text))
+    return found

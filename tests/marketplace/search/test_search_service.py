@@ -289,3 +289,26 @@ async def test_among_equals_the_most_recently_changed_comes_first_after_a_restar
     await search.reindex(load)  # every process compiles afresh, as after a restart
     result = await search.search(SearchQuery(text="mut gung luc ngan"))
     assert [h.product_id for h in result.hits] == [900, 901]
+
+
+@pytest.mark.parametrize(
+    ("text", "top", "expected"),
+    [
+        ("nuocmam", 2, ["Nước mắm Ba Làng", "Nước mắm cốt cá cơm thượng hạng"]),
+        ("matong", 2, ["Mật ong rừng Cúc Phương", "Mật ong hoa nhãn"]),
+        ("buoingoclu", 1, ["Bưởi Ngọc Lũ"]),
+        ("nemchua thanh hoa", 1, ["Nem chua Thanh Hóa"]),
+        ("nuocm", 2, ["Nước mắm Ba Làng", "Nước mắm cốt cá cơm thượng hạng"]),
+    ],
+)
+async def test_words_typed_without_spaces_are_split(catalogue, text, top, expected):
+    result = await search.search(SearchQuery(text=text))
+    assert set(expected) <= {h.name for h in result.hits[:top]}
+    assert result.ignored_words == []
+
+
+async def test_a_word_typed_in_two_is_joined(catalogue):
+    vietgap = {d.name for d in CATALOGUE if "vietgap" in d.certifications}
+    assert vietgap
+    result = await search.search(SearchQuery(text="viet gap", page_size=100))
+    assert {h.name for h in result.hits} == vietgap
