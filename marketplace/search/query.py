@@ -13,6 +13,9 @@ FACET_NAMES = ("province", "ocop_group", "ocop_stars", "certification")
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 1000
 MAX_QUERY_LENGTH = 200
+# Far above any price (marketplace.catalogue caps one at 500 million) and within every
+# engine's integers: a larger filter is refused alike on every backend.
+MAX_PRICE_FILTER = 10**12
 
 
 @dataclass(frozen=True)
@@ -81,10 +84,12 @@ def _problems(query: SearchQuery) -> list[FieldError | None]:
             "OCOP stars are between 1 and 5.",
         ),
         _check(
-            all(p is None or p >= 0 for p in (query.price_min, query.price_max)),
+            all(
+                p is None or 0 <= p <= MAX_PRICE_FILTER for p in (query.price_min, query.price_max)
+            ),
             "price",
-            "Giá không thể âm.",
-            "A price cannot be negative.",
+            "Giá lọc từ 0 đến 1.000 tỷ đồng.",
+            "A price filter is between 0 and 1,000 billion dong.",
         ),
         _check(
             len(query.text) <= MAX_QUERY_LENGTH,

@@ -209,6 +209,8 @@ async def test_another_worker_sees_changes_at_its_next_search(catalogue):
         SearchQuery(page=0),
         SearchQuery(min_stars=6),
         SearchQuery(price_min=-1),
+        SearchQuery(price_min=10**23),  # beyond every engine's integers: refused alike
+        SearchQuery(price_max=10**12 + 1),
         SearchQuery(text="a" * 201),
         SearchQuery(sort="cheapest"),  # type: ignore[arg-type]
     ],
