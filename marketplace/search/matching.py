@@ -14,6 +14,7 @@ from marketplace.search.index import EXACT, LABELS, NAME, TEXT, MemoryIndex
 from marketplace.search.index import prefix_key as _prefix_key
 from marketplace.search.tokens import Word, has_marks
 from marketplace.search.typos import decode_input_method
+from marketplace.search.wording import synonyms_of
 
 MAX_COMPLETIONS = 200
 PRECOMPUTED_PREFIX = 2
@@ -51,9 +52,29 @@ def match_word(index: MemoryIndex, word: Word, completing: bool) -> WordMatch:
     if not match.any:
         _correct(index, match)
         _fill(index, match, completions=())
+    _add_synonyms(index, match, synonyms_of(word))
     if match.any and has_marks(word.text):
         match.diacritics = index.bitmap(EXACT, word.exact)
     return match
+
+
+def _add_synonyms(index: MemoryIndex, match: WordMatch, others: tuple[Word, ...]) -> None:
+    """The other region's words (`wording.synonyms_of`) match too, like a typo would: written
+    with their marks in names and labels ("lợn", not "lớn"), or anywhere when they have none."""
+    found = 0
+    for other in others:
+        if has_marks(other.text):
+            found |= index.bitmap(EXACT, other.exact)
+        else:
+            found |= any_field(index, [other.folded])
+    if not found:
+        return
+    name, labels, text = match.fields
+    match.fields = (name, labels | found, text)
+    match.any |= found
+    match.whole |= found
+    match.whole_terms += [o.folded for o in others]
+    match.typo_terms += [o.folded for o in others]
 
 
 def _complete(index: MemoryIndex, match: WordMatch) -> None:

@@ -68,6 +68,7 @@ from marketplace.search.wording import (
     optional_words,
     pieces_to_look_up,
     respaced,
+    synonyms_of,
     without_fillers,
 )
 
@@ -331,6 +332,7 @@ class _Group:
     whole: list[str] = field(default_factory=list)
     typos: list[str] = field(default_factory=list)
     prefix: str | None = None
+    others: list[Word] = field(default_factory=list)  # the other region's words, like typos
 
     @property
     def exact_terms(self) -> list[str]:
@@ -348,6 +350,10 @@ class _Group:
         if self.prefix is not None:
             prefix_fields: ex.Fields = "name" if self.short_prefix else fields
             parts.append(ex.Term(self.prefix, prefix_fields, prefix=True))
+        if typos and fields in ("all", "name_labels"):  # as the memory backend: a label match
+            for other in self.others:
+                marked = has_marks(other.text)
+                parts.append(ex.Term(other.exact, "exact") if marked else ex.Term(other.folded))
         return ex.any_of(parts)
 
     def whole_expression(self) -> ex.Expression | None:
@@ -358,6 +364,7 @@ async def _plan(typed: list[Word], completing: bool) -> tuple[list[_Group], list
     """The groups of the words that match something, and the words left out."""
     decoded = {w.folded: decode_input_method(w.folded) for w in typed}
     asked = {w.folded for w in typed} | {d for d in decoded.values() if d}
+    asked |= {other.folded for w in typed for other in synonyms_of(w)}
     known = {
         row[0]
         for row in await _fetch(
@@ -381,7 +388,8 @@ async def _plan(typed: list[Word], completing: bool) -> tuple[list[_Group], list
             else:
                 group.whole = sorted(await _corrections(word.folded))
                 group.typos = list(group.whole)
-        if group.whole or group.prefix is not None:
+        group.others = [o for o in synonyms_of(word) if o.folded in known]
+        if group.whole or group.prefix is not None or group.others:
             groups.append(group)
         else:
             ignored.append(word.text)
@@ -847,7 +855,9 @@ def _counted_key(query: SearchQuery, groups: list[_Group]) -> str | None:
     if not groups:
         return ""
     group = groups[0]
-    one_short_word = len(groups) == 1 and group.short_prefix and not group.typos
+    one_short_word = (
+        len(groups) == 1 and group.short_prefix and not group.typos and not group.others
+    )
     if one_short_word and set(group.whole) <= {group.prefix}:
         return group.prefix
     return None
@@ -1042,7 +1052,7 @@ def _rules(groups: list[_Group], optional: Sequence[_Group] = ()) -> list[ex.Exp
     rules: list[ex.Expression | None] = []
     if optional:
         rules.append(ex.all_of([g.expression() for g in optional]))
-    if any(g.typos for g in groups):
+    if any(g.typos or g.others for g in groups):
         rules.append(ex.all_of([g.expression(typos=False) for g in groups]))
     marked = [g for g in groups if has_marks(g.word.text)]
     if marked:
@@ -1101,6 +1111,7 @@ def _matched_terms(groups: list[_Group]) -> MatchedTerms:
     prefixes: list[str] = []
     for group in groups:
         whole.update(group.whole)
+        whole.update(other.folded for other in group.others)
         if group.prefix is not None:
             prefixes.append(group.prefix)
     return MatchedTerms(frozenset(whole), tuple(prefixes))

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from marketplace.places import provinces
-from marketplace.search.tokens import Word, fold_text, words
+from marketplace.search.tokens import Word, fold_text, has_marks, words
 
 # Exact forms (lowercase, with marks) and, where folding leaves them unambiguous, folded forms.
 _GENERIC_EXACT = ("đặc sản", "sản phẩm", "nông sản", "hàng", "đồ ăn", "đồ", "quà")
@@ -184,3 +184,44 @@ def _split(word: Word, frequency: Callable[[str], int]) -> list[Word] | None:
         text = word.text[start:end] if same_length else folded[start:end]
         found.extend(words(text))
     return found
+
+
+# -- regional words ---------------------------------------------------------------------------
+
+# Northern and Southern words for the same produce: a buyer in Cần Thơ types "heo", a
+# producer in Thanh Hóa writes "lợn". Typed either way, both are found; products with the
+# word as typed rank first (the other word counts like a typo). Words that fold into common
+# other words ("thơm" is also fragrant) are left out.
+_SAME_THING: tuple[tuple[str, str], ...] = (
+    ("trà", "chè"),
+    ("heo", "lợn"),
+    ("bắp", "ngô"),
+    ("mè", "vừng"),
+    ("khóm", "dứa"),
+    ("trái", "quả"),
+)
+
+
+@lru_cache(maxsize=1)
+def _synonyms() -> tuple[dict[str, tuple[Word, ...]], dict[str, tuple[Word, ...]]]:
+    """The other words of each word, by its exact key and by its folded form."""
+    by_exact: dict[str, list[Word]] = {}
+    by_folded: dict[str, list[Word]] = {}
+    for pair in _SAME_THING:
+        one, other = (words(w)[0] for w in pair)
+        for word, its_other in ((one, other), (other, one)):
+            by_exact.setdefault(word.exact, []).append(its_other)
+            by_folded.setdefault(word.folded, []).append(its_other)
+    return (
+        {key: tuple(found) for key, found in by_exact.items()},
+        {key: tuple(found) for key, found in by_folded.items()},
+    )
+
+
+def synonyms_of(word: Word) -> tuple[Word, ...]:
+    """The other region's words for `word`, typed with its marks or with none ("tra" is
+    "trà" here, "trả" is not)."""
+    by_exact, by_folded = _synonyms()
+    if has_marks(word.text):
+        return by_exact.get(word.exact, ())
+    return by_folded.get(word.folded, ())

@@ -313,3 +313,15 @@ async def test_a_word_typed_in_two_is_joined(catalogue):
     assert vietgap
     result = await search.search(SearchQuery(text="viet gap", page_size=100))
     assert {h.name for h in result.hits} == vietgap
+
+
+async def test_the_other_regions_word_finds_the_same_produce(catalogue):
+    # "trà" (tea, as the South says) finds the North's "chè"; "trả" (to pay) does not.
+    result = await search.search(SearchQuery(text="trà xanh"))
+    assert [h.name for h in result.hits][:1] == ["Chè xanh Như Xuân"]
+    assert "<mark>Chè</mark>" in result.hits[0].name_html
+    assert [h.name for h in (await search.search(SearchQuery(text="tra xanh"))).hits][:1] == [
+        "Chè xanh Như Xuân"
+    ]
+    paid = await search.search(SearchQuery(text="trả"))
+    assert "Chè xanh Như Xuân" not in [h.name for h in paid.hits]
