@@ -7,7 +7,18 @@ old and new spellings "hoà" and "hòa" are the same word.
 
 Folding here goes through one `str.translate` table instead of a Python loop per character,
 so that 100,000 product descriptions fold in about a second; a test checks that it agrees
-with `marketplace.text.fold`.
+with `marketplace.text.fold` on Vietnamese text.
+
+Full-width Latin letters and digits ("ＮＵＯＣ ＭＡＭ", typed with a CJK keyboard or pasted) are
+read as the ASCII they stand for, their NFKC form. Only that block is mapped, not the whole
+text put through NFKC: each full-width character stays one character, so positions in folded
+text are still positions in the original (`highlight`), and other compatibility characters
+("m²", "½") fold as they always have. NFC Vietnamese is left as it is either way.
+
+A word of a script folding cannot spell in ASCII (Chinese "鱼露", Thai "น้ำปลา") is kept as a
+word of its own, folded as far as it goes: a buyer who typed only such words asked for
+something, and gets what matches it (usually nothing, with the words reported as left out),
+not the empty query's whole catalogue.
 """
 
 from __future__ import annotations
@@ -24,8 +35,41 @@ _TONE_MARKS = {
     "\u0309": "3",  # hỏi
     "\u0323": "5",  # nặng
 }
-_UNICODE_WORD = re.compile(r"[^\W_]+")
 _ASCII_WORD = re.compile(r"[0-9a-z]+")
+
+
+def _combining_marks() -> str:
+    """A character class of the combining marks of the BMP (categories Mn, Mc, Me)."""
+    ranges: list[str] = []
+    start = end = -2
+    for code in range(0x300, 0x10000):
+        if not unicodedata.category(chr(code)).startswith("M"):
+            continue
+        if code != end + 1:
+            if start >= 0:
+                ranges.append(f"\\u{start:04x}-\\u{end:04x}")
+            start = code
+        end = code
+    ranges.append(f"\\u{start:04x}-\\u{end:04x}")
+    return "".join(ranges)
+
+
+# A word: letters and digits, with the combining marks written on them. NFC Vietnamese has no
+# combining marks left, but Thai and Indic scripts write vowels and tones as marks ("น้ำ"),
+# which \w alone would cut out of the middle of a word.
+_UNICODE_WORD = re.compile(f"[^\\W_]+(?:[{_combining_marks()}]+[^\\W_]*)*")
+
+
+_FIRST_WIDE = "\u3000"
+
+
+def _narrow_table() -> dict[int, str]:
+    """Full-width ASCII forms (U+FF01–U+FF5E) and the ideographic space, to their NFKC form."""
+    codes = (*range(0xFF01, 0xFF5F), ord(_FIRST_WIDE))
+    return {code: unicodedata.normalize("NFKC", chr(code)) for code in codes}
+
+
+_NARROW = _narrow_table()
 
 
 def _fold_table() -> dict[int, str | None]:
@@ -41,6 +85,8 @@ def _fold_table() -> dict[int, str | None]:
         folded = stripped.lower()
         if folded != char:
             table[code] = folded
+    for code, narrow in _NARROW.items():
+        table[code] = narrow.lower()
     return table
 
 
@@ -50,6 +96,14 @@ _FOLD = _fold_table()
 def fold_text(text: str) -> str:
     """Lowercase, without tone or vowel marks, đ → d: 'Đặc sản' -> 'dac san'."""
     return unicodedata.normalize("NFC", text).lower().translate(_FOLD)
+
+
+def _normalized(text: str) -> str:
+    """Lowercase NFC with full-width forms narrowed: the text as `words` reads it. (Most text
+    has no character from the ideographic space up, and is not translated at all.)"""
+    if max(text, default="") >= _FIRST_WIDE:
+        text = text.translate(_NARROW)
+    return unicodedata.normalize("NFC", text).lower()
 
 
 def folded_terms(text: str) -> list[str]:
@@ -77,9 +131,13 @@ def _fold_word(word: str) -> tuple[str, ...]:
 
 
 def has_marks(word: str) -> bool:
-    """Whether the word carries any diacritic (so that its exact form means something)."""
-    lowered = unicodedata.normalize("NFC", word.lower())
-    return "".join(_fold_word(lowered)) != lowered
+    """Whether the word carries any diacritic (so that its exact form means something).
+
+    A word of another script ("鱼露") has none: nothing of it folds to ASCII.
+    """
+    lowered = _normalized(word)
+    folded = "".join(_fold_word(lowered))
+    return bool(folded) and folded != lowered
 
 
 class Word(NamedTuple):
@@ -93,13 +151,18 @@ class Word(NamedTuple):
 def words(text: str) -> list[Word]:
     """The words of a short text (names, labels, queries) with their folded and exact forms.
 
-    A word that folds into several ASCII pieces (rare symbols) gives one term per piece.
+    A word that folds into several ASCII pieces (rare symbols) gives one term per piece; a word
+    with none (another script: "鱼露") is one term, as folded as it gets, with no exact form of
+    its own, so that typing it is not typing nothing.
     """
     result: list[Word] = []
-    for raw in _UNICODE_WORD.findall(unicodedata.normalize("NFC", text).lower()):
+    for raw in _UNICODE_WORD.findall(_normalized(text)):
         pieces = _fold_word(raw)
         if len(pieces) == 1:
             result.append(Word(raw, pieces[0], exact_key(raw)))
-        else:
+        elif pieces:
             result.extend(Word(piece, piece, piece) for piece in pieces)
+        else:
+            folded = raw.translate(_FOLD) or raw
+            result.append(Word(raw, folded, folded))
     return result

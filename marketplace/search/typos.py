@@ -13,6 +13,12 @@ letter in a short syllable usually spells another real syllable ("gao" rice, "ca
 
 A word typed with a Vietnamese input method that did not convert ("nuwowcs" for "nước" in
 Telex, "d9a65c" for "đặc" in VNI) is decoded first; that is a faithful spelling, not a typo.
+Input methods take the tone and vowel keys anywhere after the vowel, final consonant
+included ("nuocws", "mamsw", "ddacwj", "tiene" for "tiên"; "nuoc71" in VNI). Keys trailing a
+final consonant are only read as keys when what comes before them is one Vietnamese syllable
+ending in a consonant that those keys can modify, so that "mango" or "cameo" stay words. A
+decoded word is only looked for when the word as typed matches nothing (`matching`,
+`native`), so a decoding can never outrank a word found as typed.
 Typos are only tried for a word that is not itself in the vocabulary, so that a known word
 never drags in its neighbours ("bưởi" does not also match "bơi").
 """
@@ -24,6 +30,13 @@ from collections.abc import Iterable
 
 _VOWELS = frozenset("aeiouy")
 _TONE_KEYS = frozenset("sfrxjz")
+_TRAILING_KEYS = re.compile(r"[sfrxjzwaeo]+$")  # tone keys, w, and the circumflex keys
+# One folded syllable closed by a final consonant: initial, vowel nucleus, final.
+_CLOSED_SYLLABLE = re.compile(
+    r"(?:ngh|ng|nh|ch|tr|th|kh|ph|gh|gi|qu|[bcdghklmnpqrstvx])?"
+    r"(?P<nucleus>uye|ie|ye|uo|oa|oe|ua|ue|uy|oo|[aeiouy])"
+    r"(?:ch|ng|nh|[cmnpt])"
+)
 _DOUBLE_VOWEL = re.compile(r"([aeo])\1")
 _VNI_DIGITS = re.compile(r"[1-9]")
 
@@ -44,6 +57,28 @@ def decode_input_method(word: str) -> str | None:
 
 
 def _decode_telex(word: str) -> str:
+    """The folded word, keys left out: those trailing a final consonant ("mamws"), if they fit
+    the syllable before them, then those typed in place ("mawms", "nhwng")."""
+    trailing = _TRAILING_KEYS.search(word)
+    if trailing is not None:
+        syllable = _decode_in_place(word[: trailing.start()])
+        if _keys_fit(syllable, trailing.group()):
+            return syllable
+    return _decode_in_place(word)
+
+
+def _keys_fit(syllable: str, keys: str) -> bool:
+    """Whether Telex `keys` typed after `syllable` (folded) can all apply to its vowels: tone
+    keys to any closed syllable, w to a, o or u, aa/ee/oo's second letter to its own vowel."""
+    closed = _CLOSED_SYLLABLE.fullmatch(syllable)
+    if closed is None:
+        return False
+    nucleus = closed["nucleus"]
+    hooked = any(vowel in nucleus for vowel in "aou")
+    return all(k in _TONE_KEYS or k in nucleus or (k == "w" and hooked) for k in keys)
+
+
+def _decode_in_place(word: str) -> str:
     text = word.replace("dd", "d")
     out: list[str] = []
     seen_vowel = False

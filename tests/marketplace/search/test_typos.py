@@ -77,6 +77,52 @@ def test_unconverted_telex_and_vni_are_decoded(typed, meant):
     assert decode_input_method(typed) == meant
 
 
-@pytest.mark.parametrize("plain", ["xoai", "sach", "rau", "nuoc", "ocop"])
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("mams", "mam"),  # mám
+        ("mamw", "mam"),  # măm
+        ("mamws", "mam"),  # mắm
+        ("mamsw", "mam"),  # mắm, the keys the other way round
+        ("nuocws", "nuoc"),  # nước: w puts the horn on both u and o
+        ("mutws", "mut"),  # mứt
+        ("dacj", "dac"),  # dạc
+        ("ddacj", "dac"),  # đạc
+        ("ddawcj", "dac"),  # đặc, the breve in place and the tone after the c
+        ("ddacwj", "dac"),  # đặc, both after the c
+        ("thuongwf", "thuong"),  # thường
+        ("chanhj", "chanh"),  # chạnh
+        ("tiene", "tien"),  # tiên: the circumflex key after the n
+        ("muonof", "muon"),  # muồn
+        ("nhwngs", "nhung"),  # nhứng: w alone is ư, and the tone after the ng
+        ("mam85", "mam"),  # VNI mặm: breve and nặng after the m
+        ("nuoc71", "nuoc"),  # VNI nước
+        ("d9ac85", "dac"),  # VNI đặc
+    ],
+)
+def test_keys_typed_after_the_final_consonant_are_decoded(typed, meant):
+    assert decode_input_method(typed) == meant
+
+
+@pytest.mark.parametrize(
+    ("typed", "not_meant"),
+    [
+        ("cameo", "cam"),  # "e" and "o" are no circumflex keys for the "a" of "cam"
+        ("mango", "mang"),  # nor is "o" for "mang"
+        ("banana", "banan"),  # "banan" is not one syllable
+        ("vietgapw", "vietgap"),  # nor is "vietgap"
+        ("tienw", "tien"),  # w puts no horn or breve on "ie"
+    ],
+)
+def test_trailing_letters_that_are_no_keys_of_the_syllable_are_kept(typed, not_meant):
+    assert decode_input_method(typed) != not_meant
+
+
+@pytest.mark.parametrize("plain", ["xoai", "sach", "rau", "nuoc", "ocop", "cameo", "mango"])
 def test_plain_words_are_not_mistaken_for_telex(plain):
     assert decode_input_method(plain) is None
+
+
+def test_keys_after_the_final_consonant_are_beyond_the_typo_budget(typos):
+    assert typos.corrections("mamws") == {}  # two extra letters in five: decoding finds it
+    assert decode_input_method("mamws") == "mam"
