@@ -50,7 +50,9 @@ def evaluate(index: MemoryIndex, query: SearchQuery) -> Evaluation:
     generic = optional_words([m.word for m in matches])
     optional = [m for m in matches if any(m.word is w for w in generic)]
     matches = [m for m in matches if not any(m.word is w for w in generic)]
-    text_match = _text_match(index, matches, left_out) if matches or not typed else 0
+    # symbols alone ("🐟", "!!!") are something typed, not the empty query: nothing matches
+    nothing_typed = not typed and not query.text.strip()
+    text_match = _text_match(index, matches, left_out) if matches or nothing_typed else 0
     filters = _filters(index, query)
     base = text_match & filters.common
     every_filter = filters.common
@@ -67,7 +69,8 @@ def evaluate(index: MemoryIndex, query: SearchQuery) -> Evaluation:
         facets=_facet_counts(index, base, filters.by_facet),
         matched=_matched_terms(matches + optional),
         suggestions=_suggestions(index, matches, typed, completing, every_filter),
-        ignored_words=[w.text for w in typed if any(w is o for o in left_out)],
+        ignored_words=[w.text for w in typed if any(w is o for o in left_out)]
+        or ([] if nothing_typed or typed else [query.text.strip()]),
     )
 
 

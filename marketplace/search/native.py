@@ -563,6 +563,8 @@ class NativeSearch:
         groups, ignored = await _plan(typed, completing) if typed else ([], [])
         if typed and not groups:
             return _empty(query, self.name, started, ignored)
+        if not typed and query.text.strip():  # symbols alone ("🐟", "!!!"): nothing matches
+            return _empty(query, self.name, started, [query.text.strip()])
         groups, optional = _split_optional(groups)
         key = _counted_key(query, groups) if sqlite and not optional else None
         if key is not None:

@@ -325,3 +325,11 @@ async def test_the_other_regions_word_finds_the_same_produce(catalogue):
     ]
     paid = await search.search(SearchQuery(text="trả"))
     assert "Chè xanh Như Xuân" not in [h.name for h in paid.hits]
+
+
+async def test_symbols_alone_find_nothing_and_say_so(catalogue):
+    for text in ["🐟", "!!!", " ... "]:
+        result = await search.search(SearchQuery(text=text))
+        assert (result.total, result.hits) == (0, []), text
+        assert result.ignored_words == [text.strip()], text
+    assert (await search.search(SearchQuery(text="  "))).total == len(CATALOGUE)
