@@ -33,7 +33,8 @@ from meilisearch_python_sdk.models.settings import (
 
 from marketplace.search.documents import SearchDocument
 from marketplace.search.query import FacetCount, SearchHit, SearchQuery, SearchResult
-from marketplace.search.tokens import fold_text, words
+from marketplace.search.tokens import Word, fold_text, words
+from marketplace.search.wording import optional_words, without_fillers
 
 PRIMARY_KEY = "product_id"
 FACET_ATTRIBUTES = {
@@ -214,9 +215,27 @@ class MeiliSearch:
             ) from error
 
     async def _search(self, query: SearchQuery, took_ms: float) -> SearchResult:
-        answers = await self._multi_search(query, "all")
-        if answers[0].total_hits == 0 and len(words(query.text)) > 1:
-            answers = await self._multi_search(query, "last")  # drop words from the end
+        typed = without_fillers(words(query.text))
+        if not typed and query.text.strip():  # symbols alone: nothing, as the other backends
+            return SearchResult(
+                hits=[],
+                total=0,
+                page=query.page,
+                page_size=query.page_size,
+                facets=_facets({}),
+                suggestions=[],
+                took_ms=took_ms,
+                backend=self.name,
+                ignored_words=[query.text.strip()],
+            )
+        generic = optional_words(typed)
+        if generic:  # "đặc sản ninh bình": the generic words go last, where "last" drops first
+            rest = [w for w in typed if not any(w is g for g in generic)]
+            answers = await self._multi_search(query, "last", _text(rest + generic, query))
+        else:
+            answers = await self._multi_search(query, "all", _text(typed, query))
+            if answers[0].total_hits == 0 and len(typed) > 1:  # drop words from the end
+                answers = await self._multi_search(query, "last", _text(typed, query))
         main = answers[0]
         filtered = [facet for facet in FACET_ATTRIBUTES if _filter_of(query, facet)]
         distribution = dict(main.facet_distribution or {})
@@ -235,10 +254,10 @@ class MeiliSearch:
             backend=self.name,
         )
 
-    async def _multi_search(self, query: SearchQuery, strategy: str) -> list[Any]:
-        searches = [self._params(query, query.page_size, FACET_ATTRIBUTES.values(), None)]
+    async def _multi_search(self, query: SearchQuery, strategy: str, text: str) -> list[Any]:
+        searches = [self._params(query, text, query.page_size, FACET_ATTRIBUTES.values(), None)]
         filtered = [facet for facet in FACET_ATTRIBUTES if _filter_of(query, facet)]
-        searches += [self._params(query, 0, [FACET_ATTRIBUTES[f]], f) for f in filtered]
+        searches += [self._params(query, text, 0, [FACET_ATTRIBUTES[f]], f) for f in filtered]
         for search in searches:
             search.matching_strategy = strategy  # type: ignore[assignment]
         async with _unavailable_on_error():
@@ -247,11 +266,11 @@ class MeiliSearch:
         return answers
 
     def _params(
-        self, query: SearchQuery, limit: int, facets: Any, without: str | None
+        self, query: SearchQuery, text: str, limit: int, facets: Any, without: str | None
     ) -> SearchParams:
         return SearchParams(
             index_uid=self.index_uid,
-            q=query.text,
+            q=text,
             filter=_filters(query, without) or None,
             facets=list(facets),
             sort=[_SORTS[query.sort]] if query.sort in _SORTS else None,
@@ -300,6 +319,13 @@ def _filters(query: SearchQuery, without: str | None) -> list[str | list[str]]:
     if query.producer_id is not None:
         parts.append(f"producer_id = {int(query.producer_id)}")
     return parts
+
+
+def _text(typed: list[Word], query: SearchQuery) -> str:
+    """The words to send, as typed; the last still a prefix unless the buyer typed a space."""
+    if not typed:
+        return query.text
+    return " ".join(w.text for w in typed) + (" " if query.text[-1:].isspace() else "")
 
 
 def _marked(text: str) -> str:

@@ -215,3 +215,20 @@ async def test_after_a_failure_searches_skip_meilisearch_for_a_while(meili):
     calls = len(meili.calls)
     again = await search.search(SearchQuery(text="nem chua"))
     assert again.degraded and len(meili.calls) == calls
+
+
+async def test_generic_words_are_sent_last_for_meilisearch_to_drop_first(meili):
+    meili.post("/multi-search").respond(200, json=fixture("multi_search.json"))
+    await search.search(SearchQuery(text="đặc sản ninh bình"))
+    await search.search(SearchQuery(text="tỉnh thanh hóa "))
+    generic, province = sent_json(meili, "POST", "/multi-search")
+    assert generic["queries"][0]["q"] == "ninh bình đặc sản"
+    assert generic["queries"][0]["matchingStrategy"] == "last"
+    assert province["queries"][0]["q"] == "thanh hóa "  # still no prefix: the space stays
+    assert province["queries"][0]["matchingStrategy"] == "all"
+
+
+async def test_symbols_alone_are_not_sent_to_meilisearch(meili):
+    route = meili.post("/multi-search").respond(200, json=fixture("multi_search.json"))
+    result = await search.search(SearchQuery(text="🐟"))
+    assert (result.total, result.ignored_words, route.call_count) == (0, ["🐟"], 0)
