@@ -167,18 +167,27 @@ async def set_public_fields(
 
 async def link_batches(account: Account, from_code: str, to_code: str) -> None:
     """Record that goods of batch `from_code` went into batch `to_code` ("một bước trước –
-    một bước sau"); the account must work for the producer of either batch."""
+    một bước sau").
+
+    A link is shown on the pages of both batches (`went_to` of the first, `came_from` of the
+    second), so the account must work for the producer of each of them: nobody writes onto
+    the provenance page of a batch they do not own. A link between two producers' batches
+    would need both of them to agree, which nothing records yet, so it is refused.
+    """
     source = await records.batch_row(from_code)
     target = await records.batch_row(to_code)
     if source["id"] == target["id"]:
         raise _link_refused("batch_link_self", "một lô với chính nó", "a batch to itself")
-    roles = [await role_in(account.id, int(batch["producer"])) for batch in (source, target)]
-    if not any(roles):
-        raise PermissionDenied(
-            "not_a_member",
-            "Bạn không làm việc cho cơ sở của lô nào trong hai lô này.",
-            "You do not work for the producer of either batch.",
-        )
+    for batch in (source, target):
+        if await role_in(account.id, int(batch["producer"])) is None:
+            raise PermissionDenied(
+                "batch_link_not_yours",
+                f"Lô {batch['code']} không thuộc cơ sở của bạn: chỉ cơ sở sở hữu lô mới được "
+                "nối nó với lô khác, vì liên kết hiện trên trang truy xuất của lô đó.",
+                f"Batch {batch['code']} does not belong to your producer: only the producer "
+                "that owns a batch may link it, as the link shows on that batch's provenance "
+                "page.",
+            )
     async with write_transaction():
         if await BatchLink.exists().where(
             (BatchLink.from_batch == source["id"]) & (BatchLink.to_batch == target["id"])

@@ -134,18 +134,23 @@ async def test_links_show_one_step_before_and_one_after(db):
         await link_batches(seller, farm.code, coop.code)  # twice
 
 
-async def test_linking_needs_work_for_one_of_the_two_producers(db):
+async def test_linking_needs_work_for_the_producers_of_both_batches(db):
     seller, _, product_id = await seller_with_product()
     other, _, other_product = await seller_with_product(
         "0987654321", producer=ProducerInput(**{**NGOC_LU.__dict__, "name": "HTX Khác"})
     )
     mine, theirs = await opened_batch(seller, product_id), await opened_batch(other, other_product)
-    await link_batches(other, mine.code, theirs.code)  # the buyer records where goods came from
+    # A link shows on both batches' pages: neither producer may write onto the other's.
+    for account, source, target in ((other, mine, theirs), (seller, mine, theirs)):
+        with pytest.raises(PermissionDenied) as refused:
+            await link_batches(account, source.code, target.code)
+        assert refused.value.code == "batch_link_not_yours"
     stranger = await sign_up("0911111111", "mat-khau-3", "Người lạ")
     extra = await opened_batch(seller, product_id)
     with pytest.raises(PermissionDenied):
         await link_batches(stranger, mine.code, extra.code)
-    assert [b.code for b in (await provenance(theirs.code)).came_from] == [mine.code]
+    assert (await provenance(theirs.code)).came_from == ()
+    assert (await provenance(mine.code)).went_to == ()
 
 
 @pytest.fixture
