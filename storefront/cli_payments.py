@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 
 from marketplace.db import run_with_database
-from marketplace.errors import NotFound
+from marketplace.errors import Conflict, NotFound
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 
@@ -82,6 +82,7 @@ async def _simulated_request(
     reference: str, amount: int | None
 ) -> tuple[str, dict[str, str], bytes]:
     from marketplace.orders.queries import order_by_reference
+    from marketplace.orders.schemas import SUCCEEDED
     from marketplace.payments.connections import producer_endpoint
     from marketplace.payments.simulate import new_transfer, signed_request
 
@@ -101,13 +102,23 @@ async def _simulated_request(
             f"{order.producer_name} has no SePay, Casso or payOS connection "
             f"(page /seller/{order.producer_id}/payments).",
         )
+    if amount is None:
+        # Nothing is due once the intent succeeded (by a transfer, or by the seller's
+        # "đã nhận tiền", which records no amount) or the transfers cover the amount.
+        amount = 0 if order.intent.state == SUCCEEDED else order.intent.amount_due_vnd
+        if amount <= 0:
+            raise Conflict(
+                "nothing_due",
+                f"Đơn {order.reference} đã được thanh toán đủ: không còn khoản nào phải "
+                "chuyển, nên không gửi gì. Muốn giả lập thêm một lần chuyển khoản, hãy ghi "
+                "rõ số tiền bằng --amount N.",
+                f"Order {order.reference} is paid in full: nothing is due, so nothing was "
+                "sent. To simulate another transfer anyway, give the amount with --amount N.",
+            )
     connection, secrets = found
     now = datetime.now(UTC)
     credit = new_transfer(
-        order.intent.account,
-        amount or order.intent.amount_due_vnd or order.intent.amount_vnd,
-        f"{order.reference} chuyen tien mua hang",
-        now,
+        order.intent.account, amount, f"{order.reference} chuyen tien mua hang", now
     )
     headers, body = signed_request(connection.provider, credit, secrets, now)
     return connection.webhook_path, headers, body
@@ -122,6 +133,19 @@ def cmd_payments_simulate(args: argparse.Namespace) -> int:
     return 0 if response.is_success else 1
 
 
+def _positive_amount(text: str) -> int:
+    """A whole, positive number of đồng (`--amount 0` would send nothing)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(
+            f"số đồng phải là số nguyên dương / must be a positive whole number of đồng: {text!r}"
+        )
+    return value
+
+
 def register_payments(commands: Any) -> None:
     payments = commands.add_parser("payments", help="payment housekeeping and demos")
     actions = payments.add_subparsers(dest="payments_command", required=True)
@@ -132,5 +156,10 @@ def register_payments(commands: Any) -> None:
     )
     simulate.add_argument("order_ref", metavar="ORDER_REF")
     simulate.add_argument("--url", default=DEFAULT_URL, help=f"server (default {DEFAULT_URL})")
-    simulate.add_argument("--amount", type=int, default=None, help="đồng (default: amount due)")
+    simulate.add_argument(
+        "--amount",
+        type=_positive_amount,
+        default=None,
+        help="đồng (default: the amount still due; refused when nothing is due)",
+    )
     simulate.set_defaults(handler=cmd_payments_simulate)
