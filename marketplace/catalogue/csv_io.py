@@ -2,7 +2,8 @@
 
 Export is UTF-8 with a byte-order mark, which is how Excel recognises UTF-8 (without it,
 Vietnamese diacritics turn into mojibake). Import takes comma or semicolon files (Excel writes
-semicolons where the list separator is one), matches rows to products by slug, checks every row
+semicolons where the list separator is one), matches rows to this producer's products by slug
+(an empty slug creates a product, a slug it does not have is a row error), checks every row
 through the same service functions as the forms, and changes nothing unless every row is valid.
 """
 
@@ -221,9 +222,24 @@ def _plan_row(
         changes[field] = value
     if not changes.get("status", base.status):
         changes["status"] = base.status
+    if slug and current is None:
+        errors.insert(0, _unknown_slug(number, slug))
     name = normalize(values.get("name", ""))
     data = replace(base, **changes) if not errors else None
     return _PlannedRow(number, slug, name, current.id if current else None, data, tuple(errors))
+
+
+def _unknown_slug(number: int, slug: str) -> FieldError:
+    """A slug that names none of this producer's products: creating a product in its place
+    would be a surprise (a typo, or a row copied from another producer's file)."""
+    return FieldError(
+        "slug",
+        "slug_unknown",
+        f"Dòng {number}: cơ sở của bạn không có sản phẩm nào mang mã “{slug}”. Để tạo sản "
+        "phẩm mới, hãy để trống ô slug.",
+        f"Row {number}: your producer has no product with the slug “{slug}”. To create a new "
+        "product, leave the slug cell empty.",
+    )
 
 
 def _mark_repeated_slugs(planned: list[_PlannedRow]) -> list[_PlannedRow]:
@@ -269,8 +285,10 @@ async def import_products_csv(account: Account, producer_id: int, text: str) -> 
     """Create or update the producer's products from CSV text: every row or none.
 
     A row whose slug names one of this producer's products updates it (columns left out keep
-    their values); any other row creates a product. Each row goes through create_product or
-    update_product inside one transaction, which is rolled back when any row fails.
+    their values); a row without a slug creates a product; a row whose slug names no product
+    of this producer (unknown, or another producer's) is an error. Each row goes through
+    create_product or update_product inside one transaction, which is rolled back when any
+    row fails.
     """
     await members.require_member(account.id, producer_id)
     header, records = read_records(text)

@@ -30,6 +30,7 @@ from marketplace.catalogue.queries import get_producer_private
 from marketplace.catalogue.schemas import PRODUCER_KINDS
 from marketplace.errors import ApplicationError, invalid_field
 from storefront.auth import require_account
+from storefront.formatting import phone
 from storefront.pages.forms import form_with_errors
 from storefront.pages.seller_forms import (
     PRODUCER_CHECKBOXES,
@@ -160,7 +161,11 @@ class SellerPages(Controller):
     ) -> dict[str, Any]:
         await seller_account(request, producer_id)
         producer = await get_producer_private(producer_id)
-        shown = values if values is not None else producer_values(producer)
+        if values is None:
+            # The stored number is E.164; the form shows it the way people write it.
+            values = producer_values(producer)
+            values["phone"] = phone(values["phone"]) if values["phone"] else ""
+        shown = values
         return {"producer": producer, "form": shown, **address_context(shown)}
 
     @get("/{producer_id:int}/profile", name="seller_profile")
@@ -193,7 +198,7 @@ class SellerPages(Controller):
         filename = f"{producer.public.slug}-san-pham.csv"
         return Response(
             content=text.encode("utf-8"),
-            media_type="text/csv; charset=utf-8",
+            media_type="text/csv",  # Litestar appends "; charset=utf-8" to text types
             headers={
                 "content-disposition": f'attachment; filename="{filename}"',
                 "cache-control": "no-store",

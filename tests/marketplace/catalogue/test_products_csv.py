@@ -161,17 +161,47 @@ async def test_the_same_product_twice_in_a_file_is_an_error(db):
     assert (await queries.get_product_by_slug("buoi-ngoc-lu")).price_vnd == 45_000
 
 
-async def test_a_slug_of_another_producer_creates_a_new_product_and_leaves_theirs_alone(db):
+async def test_a_slug_of_another_producer_is_a_row_error_and_nothing_is_written(db):
     _seller, _producer_id = await seller_with_products()
     other = await new_seller("Lê Văn Nam")
     other_producer = await new_producer(other, BA_THUOC)
     report = await import_products_csv(
         other, other_producer, "slug,name,unit,price_vnd\nbuoi-ngoc-lu,Bưởi giả,quả,1000\n"
     )
-    assert [r.status for r in report.rows] == ["created"]
-    assert report.rows[0].slug != "buoi-ngoc-lu"
+    assert not report.applied
+    [row] = report.rows
+    assert (row.row, row.status, row.slug) == (2, "error", "buoi-ngoc-lu")
+    assert (row.errors[0].field, row.errors[0].code) == ("slug", "slug_unknown")
+    assert row.errors[0].message_vi.startswith("Dòng 2: cơ sở của bạn không có sản phẩm")
+    assert "“buoi-ngoc-lu”" in row.errors[0].message_vi
     original = await queries.get_product_by_slug("buoi-ngoc-lu")
     assert (original.name, original.price_vnd) == ("Bưởi Ngọc Lũ", 45_000)
+    assert await producer_products(other_producer) == []
+    assert await ProductRow.count() == 2
+
+
+async def test_an_unknown_slug_is_a_row_error_among_valid_rows(db):
+    seller, producer_id = await seller_with_products()
+    before = await snapshot(producer_id)
+    text = (
+        "slug,name,unit,price_vnd\n"
+        "buoi-ngoc-lu,Bưởi Ngọc Lũ,quả,50000\n"
+        ",Nho Đồng Du,kg,120000\n"
+        "nho-dong-du-cu,Nho Đồng Du cũ,kg,90000\n"
+    )
+    report = await import_products_csv(seller, producer_id, text)
+    assert not report.applied
+    assert [(r.row, r.status) for r in report.rows] == [
+        (2, "updated"),
+        (3, "created"),
+        (4, "error"),
+    ]
+    assert report.rows[2].errors[0].message_en == (
+        "Row 4: your producer has no product with the slug “nho-dong-du-cu”. To create a new "
+        "product, leave the slug cell empty."
+    )
+    assert await snapshot(producer_id) == before
+    assert await ProductRow.count() == 2
 
 
 async def test_only_members_export_or_import(db):
