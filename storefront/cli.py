@@ -11,6 +11,8 @@ from typing import Any
 
 PICCOLO_CONF = "storefront.piccolo_conf"
 Handler = Callable[[argparse.Namespace], int]
+# Hosts that mean "every address": the printed address names this machine instead.
+WILDCARD_HOSTS = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}  # noqa: S104
 
 
 def _run(coroutine: Coroutine[Any, Any, Any]) -> Any:
@@ -41,8 +43,74 @@ def cmd_seed(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_port_free(host: str, port: int) -> None:
+    """Refuse a host:port something already listens on.
+
+    granian binds every worker's socket with SO_REUSEPORT (on Linux each worker has its own
+    listener and the kernel spreads connections over them) and has no option to turn it off, so
+    a second server on a busy port would start without error and share the port's connections
+    with the first. A probe socket without SO_REUSEPORT cannot bind next to a listener, whatever
+    options that listener has; SO_REUSEADDR lets it ignore connections in TIME_WAIT left by a
+    server just stopped.
+    """
+    import errno
+    import socket
+
+    from marketplace.errors import Conflict
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise Conflict(
+                "port_in_use",
+                f"Cổng {port} trên {host} đang có chương trình khác dùng (có thể là một "
+                f"“langso serve” đang chạy). Hãy dừng chương trình đó, hoặc chọn cổng khác: "
+                f"langso serve --port {port + 1}.",
+                f"Port {port} on {host} is already in use (perhaps by a running “langso "
+                f"serve”). Stop that program, or choose another port: langso serve --port "
+                f"{port + 1}.",
+            ) from error
+        raise Conflict(
+            "address_unavailable",
+            f"Không mở được địa chỉ {host}:{port} để phục vụ: {error.strerror or error}.",
+            f"Cannot serve on {host}:{port}: {error.strerror or error}.",
+        ) from error
+
+
+def _default_base_url(host: str, port: int) -> str | None:
+    """BASE_URL for a server started on host:port, unless the environment or `.env` sets one
+    (QR codes, labels, plaques and linksets print it, so it must name the port served)."""
+    from dotenv import dotenv_values
+
+    from marketplace.config import PROJECT_ROOT
+
+    if os.environ.get("BASE_URL") or dotenv_values(PROJECT_ROOT / ".env").get("BASE_URL"):
+        return None
+    shown = WILDCARD_HOSTS.get(host, host)
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}"
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the storefront with granian (Rust HTTP server, uvloop-class speed)."""
+    _check_port_free(args.host, args.port)
+    base_url = _default_base_url(args.host, args.port)
+    if base_url is not None:
+        os.environ["BASE_URL"] = base_url  # the workers inherit it through execv
+        if args.host in WILDCARD_HOSTS:
+            print(
+                f"BASE_URL={base_url}: đặt BASE_URL=http://<địa chỉ của máy>:{args.port} để "
+                "mã QR mở được từ điện thoại / set BASE_URL to this machine's address for QR "
+                "codes that phones can open",
+                flush=True,
+            )
     argv = [
         sys.executable,
         "-m",
@@ -66,6 +134,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0  # pragma: no cover - execv does not return
 
 
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(
+            f"cổng phải là số từ 1 đến 65535 / the port must be a number from 1 to 65535: {text!r}"
+        )
+    return port
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="langso", description="Làng số — OCOP, VietQR, truy xuất nguồn gốc."
@@ -74,7 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="serve the storefront")
     serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    serve.add_argument("--port", type=_port, default=int(os.environ.get("PORT", "8000")))
     serve.add_argument("--workers", type=int, default=int(os.environ.get("WORKERS", "1")))
     serve.set_defaults(handler=cmd_serve)
 
