@@ -182,6 +182,11 @@ def make_client(app):  # type: ignore[no-untyped-def]
 async def client(app):  # type: ignore[no-untyped-def]
     # The database is opened once for the session (migrated_database), so the app's lifespan
     # has nothing left to open; the real server's lifespan is exercised by the browser tests.
+    from traceability.batches.scans import STREAM as BATCH_SCANS
+    from traceability.heritage.scans import STREAM as SITE_SCANS
+
     async with make_client(app) as test_client:
         yield test_client
+    for stream in (BATCH_SCANS, SITE_SCANS):  # scans a test left unwritten end with it
+        app.state.shared.shared.discard(stream)
     await app.state.shared.close()
