@@ -1,11 +1,17 @@
-"""How money, dates and phone numbers look on pages (Babel, Asia/Ho_Chi_Minh)."""
+"""How money, numbers, dates and phone numbers look on pages (Babel, Asia/Ho_Chi_Minh).
+
+One date style per language: dates are Babel's "medium" date, moments the same date with the
+"short" time, joined the way the language joins them (`07:00 2 thg 10, 2025`,
+`Oct 2, 2025, 7:00 AM`).
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
+from babel import Locale
+from babel.dates import format_date, format_time
 from babel.numbers import format_decimal
 
 from marketplace.phones import format_phone
@@ -19,13 +25,25 @@ def money(amount_vnd: int, language: str = "vi") -> str:
     return f"{format_decimal(amount_vnd, locale='vi_VN')}\u00a0₫"
 
 
+def number(value: float | int, language: str = "vi", decimals: int = 1) -> str:
+    """`0,6` and `1.250` in Vietnamese, `0.6` and `1,250` in English; at most `decimals`."""
+    pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
+    return format_decimal(value, pattern, locale=_LOCALES[language])
+
+
 def local_datetime(moment: datetime, language: str = "vi") -> str:
-    return format_datetime(
-        moment.astimezone(VIETNAM), "short", tzinfo=VIETNAM, locale=_LOCALES[language]
+    locale = Locale.parse(_LOCALES[language])
+    local = moment.astimezone(VIETNAM)
+    joined = str(locale.datetime_formats["medium"])
+    return joined.replace("{1}", format_date(local.date(), "medium", locale=locale)).replace(
+        "{0}", format_time(local, "short", tzinfo=VIETNAM, locale=locale)
     )
 
 
 def local_date(day: date, language: str = "vi") -> str:
+    """A day; a moment is first put in Viet Nam's time (a 6 a.m. harvest is not the day before)."""
+    if isinstance(day, datetime):
+        day = day.astimezone(VIETNAM).date()
     return format_date(day, "medium", locale=_LOCALES[language])
 
 

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, quote, urlencode
 
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
+from marketplace.catalogue.schemas import UNITS
 from storefront import formatting, i18n
 from storefront.middleware import language_of
 
 TEMPLATES = Path(__file__).parent / "templates"
+# Units of sale, and the other units a batch's journal may be written in (translations/en).
+KNOWN_UNITS = frozenset(UNITS) | frozenset(
+    ("tấn", "tạ", "tá", "ml", "bao", "cái", "trái", "con", "củ", "cây", "vỉ", "bánh")
+)
+_PATH_SAFE = "/:@!$&'()*+,;=-._~"
 
 
 def _language(context: Mapping[str, Any]) -> str:
@@ -37,16 +45,33 @@ def _date(context: Mapping[str, Any], day: Any) -> str:
     return formatting.local_date(day, _language(context)) if day else ""
 
 
+def _unit(context: Mapping[str, Any], unit: str | None) -> str:
+    """A unit (`quả`, `hộp`…) in the page's language, the same on every page; a unit a seller
+    typed that is not one of ours is shown as typed (it is never looked up as a message)."""
+    if not unit:
+        return ""
+    known = unicodedata.normalize("NFC", unit).strip().lower()
+    return i18n.gettext(_language(context), known) if known in KNOWN_UNITS else unit
+
+
+def _number(context: Mapping[str, Any], value: float | int, decimals: int = 1) -> str:
+    return formatting.number(value, _language(context), decimals)
+
+
 def _lang(context: Mapping[str, Any]) -> str:
     return _language(context)
 
 
 def _switch_url(context: Mapping[str, Any], language: str) -> str:
+    """This page in `language`: the same path and query, every value of a repeated parameter
+    kept in order and URL-encoded, only `lang` replaced."""
     request = context["request"]
-    params = {k: v for k, v in request.query_params.items() if k != "lang"}
-    params["lang"] = language
-    query = "&".join(f"{k}={v}" for k, v in params.items())
-    return f"{request.url.path}?{query}"
+    return switch_url(request.url.path, request.url.query, language)
+
+
+def switch_url(path: str, raw_query: str, language: str) -> str:
+    pairs = [(k, v) for k, v in parse_qsl(raw_query, keep_blank_values=True) if k != "lang"]
+    return f"{quote(path, safe=_PATH_SAFE)}?{urlencode([*pairs, ('lang', language)])}"
 
 
 def _configure(engine: JinjaTemplateEngine) -> None:
@@ -55,6 +80,8 @@ def _configure(engine: JinjaTemplateEngine) -> None:
     engine.register_template_callable("datetime", _datetime)
     engine.register_template_callable("date", _date)
     engine.register_template_callable("lang", _lang)
+    engine.register_template_callable("unit", _unit)
+    engine.register_template_callable("number", _number)
     engine.register_template_callable("switch_url", _switch_url)
     engine.register_template_callable("signed_in", _signed_in)
     engine.engine.globals["phone"] = formatting.phone

@@ -357,7 +357,7 @@ async def test_the_owner_edits_the_profile_and_bad_input_changes_nothing(client)
     }
     bad = await submit(client, path, {**form, "latitude": "bắc"})
     assert bad.status_code == 422
-    assert "Toạ độ phải là số." in bad.text
+    assert "Tọa độ phải là số." in bad.text
     assert (await queries.get_producer_private(producer_id)).bank is None
 
     saved = await submit(client, path, form)
