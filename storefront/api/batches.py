@@ -12,6 +12,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from storefront.auth import current_account, require_account
 from storefront.middleware import language_of
+from storefront.pages.batch_forms import quantity_in_range
 from storefront.pages.provenance import rendition_size, srcset
 from traceability.batches import (
     BatchDetails,
@@ -394,7 +395,7 @@ def event_input(data: EventCreate) -> EventInput:
         actor=data.actor,
         notes=data.notes,
         inputs=tuple(InputUsed(i.name, i.dose, i.phi_days) for i in data.inputs),
-        quantity=data.quantity,
+        quantity=quantity_in_range(data.quantity),
         unit=data.unit,
         inspection_passed=data.inspection_passed,
         certificate_urls=tuple(data.certificate_urls),
@@ -481,7 +482,7 @@ class BatchesApi(Controller):
         """Open a batch of one of your producer's products; its code is drawn for you."""
         account = await require_account(request)
         details = BatchDetails(
-            quantity=data.quantity,
+            quantity=quantity_in_range(data.quantity),
             unit=data.unit,
             harvested_on=data.harvested_on,
             packed_on=data.packed_on,

@@ -18,6 +18,7 @@ from marketplace.orders.checkout import place_orders
 from marketplace.orders.queries import order_by_payment_token
 from marketplace.orders.schemas import Address, Buyer, Cart, CartLine, Order, PaymentIntent
 from marketplace.payments import intents
+from storefront.pages.checkout_form import check_checkout
 
 
 class CartLineOut(msgspec.Struct):
@@ -247,13 +248,15 @@ class CartsApi(Controller):
 
     @post("/{token:str}/checkout", operation_id="CheckoutCart", status_code=201)
     async def checkout(self, token: FromPath[str], data: JSONBody[CheckoutCreate]) -> CheckoutOut:
-        """Place one order per producer as a guest; each non-COD order gets a VietQR intent."""
-        orders = await place_orders(
-            token,
-            Buyer(data.buyer_name, data.phone),
-            Address(data.province_code, data.commune_code, data.address_line),
-            {choice.producer_id: choice.method for choice in data.deliveries},
-        )
+        """Place one order per producer as a guest; each non-COD order gets a VietQR intent.
+
+        Every required field left empty is named at once in `errors` (the address is required
+        unless every producer is picked up from)."""
+        buyer = Buyer(data.buyer_name, data.phone)
+        address = Address(data.province_code, data.commune_code, data.address_line)
+        deliveries = {choice.producer_id: choice.method for choice in data.deliveries}
+        await check_checkout(token, buyer, address, deliveries)
+        orders = await place_orders(token, buyer, address, deliveries)
         checkout_token = orders[0].checkout_token
         return CheckoutOut(
             checkout_token=checkout_token,

@@ -11,6 +11,7 @@ from litestar.params import QueryParameter
 from marketplace import search
 from marketplace.search import SearchQuery, SearchResult
 from marketplace.search.query import MAX_PAGE, MAX_PAGE_SIZE, MAX_QUERY_LENGTH, Sort
+from storefront.pages.search import ignored_words_notice
 
 
 class SearchHitOut(msgspec.Struct):
@@ -43,10 +44,22 @@ class SearchFacetsOut(msgspec.Struct):
     certification: list[FacetCountOut]
 
 
+class IgnoredWordsOut(msgspec.Struct):
+    """Words of `q` the search left out because no product has them with the others:
+    `kept_text` is what the results are for ("" when nothing was found), and the messages say so
+    in Vietnamese and English, as the search page does."""
+
+    words: list[str]
+    kept_text: str
+    message_vi: str
+    message_en: str
+
+
 class SearchResponse(msgspec.Struct):
     """A page of hits in the list envelope, with facet counts, suggestions and time taken.
 
-    `name_html` and `snippet_html` are escaped HTML whose only tags are <mark>.
+    `name_html` and `snippet_html` are escaped HTML whose only tags are <mark>. When words of
+    `q` were left out, `ignored_words` lists them and `ignored` explains it (else null).
     """
 
     items: list[SearchHitOut]
@@ -59,9 +72,10 @@ class SearchResponse(msgspec.Struct):
     backend: str
     degraded: bool
     ignored_words: list[str]
+    ignored: IgnoredWordsOut | None = None
 
 
-def search_response(result: SearchResult) -> SearchResponse:
+def search_response(result: SearchResult, text: str = "") -> SearchResponse:
     facets = {
         name: [FacetCountOut(f.value, f.count) for f in counts]
         for name, counts in result.facets.items()
@@ -77,7 +91,15 @@ def search_response(result: SearchResult) -> SearchResponse:
         backend=result.backend,
         degraded=result.degraded,
         ignored_words=result.ignored_words,
+        ignored=_ignored(text, result),
     )
+
+
+def _ignored(text: str, result: SearchResult) -> IgnoredWordsOut | None:
+    notice = ignored_words_notice(text, result)
+    if notice is None:
+        return None
+    return IgnoredWordsOut(notice.words, notice.kept_text, notice.message_vi, notice.message_en)
 
 
 def _hit(hit: search.SearchHit) -> SearchHitOut:
@@ -134,4 +156,4 @@ async def search_products(
         page_size=page_size,
         language="en" if lang == "en" else "vi",
     )
-    return search_response(await search.search(query))
+    return search_response(await search.search(query), q)

@@ -6,18 +6,38 @@ arrives as text, checkboxes only when ticked, repeated names as lists.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from decimal import Decimal
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from litestar.datastructures import UploadFile
 
-from marketplace.errors import invalid_field
+from marketplace.errors import FieldError, InvalidInput, invalid_field
+from storefront.pages.forms import collected
 from traceability.batches import BatchDetails, EventInput, InputUsed, PhotoUpload
 from traceability.batches.validation import decimal_text
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 INPUT_ROWS = ("", "_2")
+# traceability.batches.validation.quantity refuses more, with a message about negatives.
+MAX_QUANTITY = Decimal(10) ** 12
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+_MAX_DIGITS = 9
+_MAX_ID_DIGITS = 18
+_NEGATIVE = {
+    "phi_days": (
+        "Thời gian cách ly là số ngày, không được là số âm.",
+        "The pre-harvest interval is a number of days; it cannot be negative.",
+    ),
+    "corrects_sequence": (
+        "Số thứ tự sự kiện không được là số âm.",
+        "The event number cannot be negative.",
+    ),
+}
+T = TypeVar("T")
 
 
 def all_of(form: dict[str, Any], name: str) -> list[Any]:
@@ -53,13 +73,40 @@ def now_local_text() -> str:
 
 
 def _whole_number(raw: str, field: str) -> int | None:
+    """A whole number typed in a form, not negative; empty means none."""
     if not raw:
         return None
-    if not raw.isdigit():
+    if not _WHOLE_NUMBER.fullmatch(raw):
         raise invalid_field(
             field, f"{field}_invalid", "Hãy nhập một số nguyên.", "Please enter a whole number."
         )
-    return int(raw)
+    if raw.startswith("-") and raw.strip("-0"):
+        message_vi, message_en = _NEGATIVE.get(
+            field, ("Số này không được là số âm.", "This number cannot be negative.")
+        )
+        raise invalid_field(field, f"{field}_invalid", message_vi, message_en)
+    digits = raw.lstrip("+-").lstrip("0")
+    if len(digits) > _MAX_DIGITS:
+        raise invalid_field(
+            field, f"{field}_invalid", "Số này quá lớn.", "This number is too large."
+        )
+    return int(digits or "0")
+
+
+def quantity_in_range(amount: Decimal | None, field: str = "quantity") -> Decimal | None:
+    """A quantity no larger than a batch may hold (negative ones are refused by the service)."""
+    if amount is not None and amount.is_finite() and amount > MAX_QUANTITY:
+        raise invalid_field(
+            field,
+            "quantity_too_large",
+            "Số lượng quá lớn: tối đa 1.000.000.000.000.",
+            "The quantity is too large: at most 1,000,000,000,000.",
+        )
+    return amount
+
+
+def _quantity(form: dict[str, Any]) -> Decimal | None:
+    return quantity_in_range(decimal_text(text(form, "quantity")))
 
 
 def _float(raw: str, field: str) -> float | None:
@@ -110,7 +157,7 @@ async def event_input(form: dict[str, Any]) -> EventInput:
         actor=text(form, "actor"),
         notes=text(form, "notes"),
         inputs=_inputs(form) if kind in ("fertilising", "spraying") else (),
-        quantity=decimal_text(text(form, "quantity")),
+        quantity=_quantity(form),
         unit=text(form, "unit"),
         inspection_passed=_inspection(form) if kind == "inspection" else None,
         certificate_urls=tuple(url for url in [text(form, "certificate_url")] if url),
@@ -132,11 +179,42 @@ def _day(raw: str, field: str) -> Any:
         ) from None
 
 
-def batch_details(form: dict[str, Any]) -> BatchDetails:
-    return BatchDetails(
-        quantity=decimal_text(text(form, "quantity")),
+def _checked(read: Callable[[], T], errors: list[FieldError]) -> T | None:
+    try:
+        return read()
+    except InvalidInput as error:
+        errors.extend(error.fields)
+        return None
+
+
+def open_batch_form(form: dict[str, Any]) -> tuple[int, BatchDetails]:
+    """The product and details of the "open a batch" form; every wrong field is named at once
+    (no product chosen is a field to fill in, not a missing product)."""
+    errors: list[FieldError] = []
+    product_id = _product_id(text(form, "product_id"))
+    if product_id is None:
+        errors.append(
+            FieldError(
+                "product_id", "product_required", "Hãy chọn sản phẩm.", "Please choose a product."
+            )
+        )
+    quantity = _checked(lambda: _quantity(form), errors)
+    harvested_on = _checked(lambda: _day(text(form, "harvested_on"), "harvested_on"), errors)
+    best_before = _checked(lambda: _day(text(form, "best_before"), "best_before"), errors)
+    if errors or product_id is None:
+        raise collected(errors)
+    details = BatchDetails(
+        quantity=quantity,
         unit=text(form, "unit"),
-        harvested_on=_day(text(form, "harvested_on"), "harvested_on"),
-        best_before=_day(text(form, "best_before"), "best_before"),
+        harvested_on=harvested_on,
+        best_before=best_before,
         growing_area_code=text(form, "growing_area_code"),
     )
+    return product_id, details
+
+
+def _product_id(raw: str) -> int | None:
+    """A product chosen in the list (an id), else None."""
+    if raw.isascii() and raw.isdigit() and len(raw) <= _MAX_ID_DIGITS and int(raw) > 0:
+        return int(raw)
+    return None

@@ -16,6 +16,7 @@ from marketplace.orders.checkout import place_orders
 from marketplace.orders.delivery import delivery_settings_of
 from marketplace.orders.schemas import DELIVERY_COD, Address, Buyer, Cart
 from storefront.middleware import language_of
+from storefront.pages.checkout_form import check_checkout
 from storefront.pages.forms import field_errors
 from storefront.sessions import session_of
 
@@ -201,13 +202,11 @@ class CartPages(Controller):
         form = _form(data)
         if data.get("action") == "refresh":
             return await _checkout_page(request, cart, form)
+        buyer = Buyer(form["buyer_name"], form["phone"])
+        address = Address(form["province_code"], form["commune_code"], form["address_line"])
         try:
-            orders = await place_orders(
-                cart.token,
-                Buyer(form["buyer_name"], form["phone"]),
-                Address(form["province_code"], form["commune_code"], form["address_line"]),
-                _deliveries(form),
-            )
+            await check_checkout(cart.token, buyer, address, _deliveries(form))
+            orders = await place_orders(cart.token, buyer, address, _deliveries(form))
         except ApplicationError as error:
             fresh = await current_cart(request) or cart
             return await _checkout_page(request, fresh, form, error)

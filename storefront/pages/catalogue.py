@@ -2,7 +2,8 @@
 
 The list is a plain GET form, so filters work without JavaScript and every result page has a
 URL that can be shared. Query values that make no sense are ignored rather than refused: a
-buyer who mistypes a price still gets a page.
+buyer who mistypes a price still gets a page, with a message beside the price saying why it
+was not applied.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from litestar.response import Template
 from marketplace import places
 from marketplace.catalogue import lots, members
 from marketplace.catalogue.ocop import CERTIFICATIONS, GROUPS, PRODUCT_SETS
+from marketplace.catalogue.products import MAX_PRICE_VND
 from marketplace.catalogue.queries import (
     get_producer_by_slug,
     get_product_by_slug,
@@ -25,9 +27,11 @@ from marketplace.catalogue.queries import (
 )
 from marketplace.catalogue.schemas import PRODUCER_KINDS, SORTS, Product, ProductFilters
 from marketplace.catalogue.typed_values import parse_whole_number
-from marketplace.errors import ApplicationError, NotFound
+from marketplace.errors import ApplicationError, FieldError, NotFound
 from storefront.auth import current_account
 from storefront.cache import TTLCache
+from storefront.formatting import money
+from storefront.middleware import language_of
 
 PAGE_SIZE = 24
 FILTER_NAMES = (
@@ -52,17 +56,54 @@ class ListQuery:
     sort: str
     page: int
     form: dict[str, str]
+    problems: list[FieldError]
 
 
 def _small_int(raw: str, allowed: range) -> int | None:
     return int(raw) if raw.isdigit() and int(raw) in allowed else None
 
 
-def _money(raw: str) -> int | None:
-    try:
-        return parse_whole_number(raw, "price") if raw.strip() else None
-    except ApplicationError:
+_NOT_APPLIED_VI = "Bộ lọc giá này chưa được áp dụng."
+_NOT_APPLIED_EN = "This price filter was not applied."
+
+
+def price_filter(raw: str, field: str, problems: list[FieldError]) -> int | None:
+    """A price typed in a filter (`120000`, `120.000`, `120.000 ₫`); one that cannot be read or
+    that no product can cost is left out, and `problems` says why beside its field."""
+    if not raw.strip():
         return None
+    try:
+        value = parse_whole_number(raw, field)
+    except ApplicationError as error:
+        problems.extend(
+            FieldError(
+                field,
+                f.code,
+                f"{f.message_vi} {_NOT_APPLIED_VI}",
+                f"{f.message_en} {_NOT_APPLIED_EN}",
+            )
+            for f in error.fields
+        )
+        return None
+    except ValueError:  # more digits than Python turns into a number: far too large
+        value = MAX_PRICE_VND + 1
+    if value > MAX_PRICE_VND:
+        highest = money(MAX_PRICE_VND)
+        problems.append(
+            FieldError(
+                field,
+                "price_out_of_range",
+                f"Giá lọc phải từ 0 đến {highest}. {_NOT_APPLIED_VI}",
+                f"A price filter must be between 0 and {highest}. {_NOT_APPLIED_EN}",
+            )
+        )
+        return None
+    return value
+
+
+def problem_messages(problems: list[FieldError], language: str) -> dict[str, str]:
+    """Messages by field, in the page's language."""
+    return {p.field: (p.message_en if language == "en" else p.message_vi) for p in problems}
 
 
 def _province_code(raw: str) -> str | None:
@@ -75,6 +116,7 @@ def _province_code(raw: str) -> str | None:
 def parse_list_query(params: Any) -> ListQuery:
     """Turn the list page's query string into filters, ignoring values that make no sense."""
     raw = {name: str(params.get(name, "")).strip() for name in FILTER_NAMES}
+    problems: list[FieldError] = []
     province_code = _province_code(raw["province"])
     commune_code = raw["commune"] if raw["commune"].isdigit() and province_code else None
     stars = _small_int(raw["stars"], range(3, 6))
@@ -87,13 +129,13 @@ def parse_list_query(params: Any) -> ListQuery:
         min_stars=stars,
         certification=certification,
         producer_slug=raw["producer"] or None,
-        price_min=_money(raw["price_min"]),
-        price_max=_money(raw["price_max"]),
+        price_min=price_filter(raw["price_min"], "price_min", problems),
+        price_max=price_filter(raw["price_max"], "price_max", problems),
     )
     sort = raw["sort"] if raw["sort"] in SORTS else "newest"
     page_text = str(params.get("page", "1"))
     page = int(page_text) if page_text.isdigit() and 0 < int(page_text) < 10_000 else 1
-    return ListQuery(filters, sort, page, raw)
+    return ListQuery(filters, sort, page, raw, problems)
 
 
 def page_url(form: dict[str, str], page: int) -> str:
@@ -112,6 +154,7 @@ async def product_list_page(request: Request[Any, Any, Any]) -> Template:
     query = parse_list_query(request.query_params)
     found = await list_products(query.filters, query.sort, query.page, PAGE_SIZE)
     last_page = max(1, -(-found.total // PAGE_SIZE))
+    past_the_end = found.total > 0 and not found.items and found.page > last_page
     return Template(
         template_name="catalogue/products.html",
         context={
@@ -122,6 +165,9 @@ async def product_list_page(request: Request[Any, Any, Any]) -> Template:
             "filtered": any(query.form[name] for name in FILTER_NAMES if name != "sort"),
             "previous_url": page_url(query.form, found.page - 1) if found.page > 1 else None,
             "next_url": page_url(query.form, found.page + 1) if found.page < last_page else None,
+            "last_page": last_page,
+            "last_page_url": page_url(query.form, last_page) if past_the_end else None,
+            "errors": problem_messages(query.problems, language_of(request.scope)),
             "provinces": places.provinces(),
             "communes": _communes_of(query.filters.province_code),
             "groups": GROUPS,

@@ -7,8 +7,22 @@ from typing import Any
 from litestar import Request
 from litestar.response import Template
 
-from marketplace.errors import ApplicationError
+from marketplace.errors import ApplicationError, FieldError, InvalidInput
 from storefront.middleware import language_of
+
+
+def collected(errors: list[FieldError]) -> InvalidInput:
+    """Every wrong field of a form at once: one field keeps its own code and message, several
+    are `form_invalid` with each field's message beside it."""
+    if len(errors) == 1:
+        only = errors[0]
+        return InvalidInput(only.code, only.message_vi, only.message_en, fields=errors)
+    return InvalidInput(
+        "form_invalid",
+        "Vui lòng sửa các ô được đánh dấu bên dưới.",
+        "Please correct the marked fields below.",
+        fields=errors,
+    )
 
 
 def field_errors(error: ApplicationError, language: str) -> dict[str, str]:

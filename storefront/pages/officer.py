@@ -18,7 +18,7 @@ from marketplace.catalogue import browse
 from marketplace.catalogue.producers import set_verified
 from marketplace.catalogue.products import set_ocop_verified
 from marketplace.catalogue.queries import list_producers
-from marketplace.errors import ApplicationError
+from marketplace.errors import ApplicationError, invalid_field
 from storefront.auth import require_officer
 
 Req = Request[Any, Any, Any]
@@ -36,7 +36,19 @@ def _province_of(officer: Account, request: Req) -> str | None:
 
 
 def _verified_flag(form: Any) -> bool:
-    return str(form.get("verified", "")) == "1"
+    """The form's `verified`: "1" verifies, "0" withdraws; anything else is refused, so that a
+    broken form never unverifies a producer by accident."""
+    value = str(form.get("verified", ""))
+    if value not in ("0", "1"):
+        raise invalid_field(
+            "verified",
+            "verified_invalid",
+            "Yêu cầu không rõ: “verified” phải là 1 (xác minh) hoặc 0 (bỏ xác minh). "
+            "Hãy dùng các nút trên trang cán bộ.",
+            "Unclear request: “verified” must be 1 (verify) or 0 (withdraw). "
+            "Please use the buttons on the officer page.",
+        )
+    return value == "1"
 
 
 class OfficerPages(Controller):

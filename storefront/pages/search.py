@@ -2,7 +2,7 @@
 JavaScript; `static/search.js` adds suggestions as you type and submits filters on change.
 
 Values in the URL that make no sense are dropped rather than refused: a buyer who edits the
-address by hand still gets a page.
+address by hand still gets a page (a price that cannot be used is named beside its field).
 """
 
 from __future__ import annotations
@@ -16,10 +16,13 @@ from litestar.response import Template
 
 from marketplace import places, search
 from marketplace.catalogue.ocop import CERTIFICATIONS, GROUPS
-from marketplace.errors import ApplicationError
+from marketplace.errors import ApplicationError, FieldError
 from marketplace.search import SearchQuery, SearchResult
 from marketplace.search.query import MAX_PAGE, MAX_QUERY_LENGTH, SORTS
+from marketplace.search.tokens import words
+from storefront.i18n import gettext
 from storefront.middleware import language_of
+from storefront.pages.catalogue import price_filter, problem_messages
 
 PAGE_SIZE = 24
 STAR_CHOICES = (3, 4, 5)
@@ -31,15 +34,12 @@ class SearchForm:
 
     query: SearchQuery
     pairs: list[tuple[str, str]]
+    typed_prices: dict[str, str]
+    problems: list[FieldError]
 
 
 def _ints(values: list[str], allowed: range) -> tuple[int, ...]:
     return tuple(int(v) for v in values if v.isdigit() and int(v) in allowed)
-
-
-def _amount(raw: str) -> int | None:
-    digits = raw.replace(".", "").replace(",", "").replace(" ", "").removesuffix("đ")
-    return int(digits) if digits.isdigit() and len(digits) <= 12 else None
 
 
 def _province_codes(values: list[str]) -> tuple[str, ...]:
@@ -58,20 +58,22 @@ def parse_search_form(request: Request[Any, Any, Any]) -> SearchForm:
     stars = _ints(params.getall("stars", []), range(3, 6))
     sort = str(params.get("sort", "relevance"))
     pages = _ints([str(params.get("page", "1"))], range(1, MAX_PAGE + 1))
+    typed_prices = {name: str(params.get(name, "")).strip() for name in ("price_min", "price_max")}
+    problems: list[FieldError] = []
     query = SearchQuery(
         text=text,
         province_codes=_province_codes(params.getall("province", [])),
         ocop_groups=_ints(params.getall("group", []), range(1, len(GROUPS) + 1)),
         min_stars=stars[0] if stars else None,
         certifications=tuple(c for c in params.getall("certification", []) if c in CERTIFICATIONS),
-        price_min=_amount(str(params.get("price_min", ""))),
-        price_max=_amount(str(params.get("price_max", ""))),
+        price_min=price_filter(typed_prices["price_min"], "price_min", problems),
+        price_max=price_filter(typed_prices["price_max"], "price_max", problems),
         sort=sort if sort in SORTS else "relevance",  # type: ignore[arg-type]
         page=(pages or (1,))[0],
         page_size=PAGE_SIZE,
         language=language_of(request.scope),
     )
-    return SearchForm(query, _pairs(query))
+    return SearchForm(query, _pairs(query), typed_prices, problems)
 
 
 def _pairs(query: SearchQuery) -> list[tuple[str, str]]:
@@ -148,6 +150,48 @@ def star_options(result: SearchResult, query: SearchQuery) -> list[FacetOption]:
     ]
 
 
+def _(message: str) -> str:
+    """Marks a message for `make messages`; it is translated where it is shown."""
+    return message
+
+
+_PARTLY = _("Không sản phẩm nào khớp “{text}”; đang hiện kết quả cho “{kept}” (bỏ qua {words}).")
+_NONE_KEPT = _("Không sản phẩm nào có từ: {words}")
+
+
+def kept_words(text: str, ignored: list[str]) -> str:
+    """The words of `text` the result was found with: those the search did not leave out."""
+    left_out = set(ignored)
+    return " ".join(dict.fromkeys(w.text for w in words(text) if w.text not in left_out))
+
+
+@dataclass(frozen=True)
+class IgnoredWords:
+    """What the page and the API say when the search left words of the text out."""
+
+    words: list[str]
+    kept_text: str
+    message_vi: str
+    message_en: str
+
+    def message(self, language: str) -> str:
+        return self.message_en if language == "en" else self.message_vi
+
+
+def ignored_words_notice(text: str, result: SearchResult) -> IgnoredWords | None:
+    """Which words were left out, and what the results are for (None when none was)."""
+    if not result.ignored_words:
+        return None
+    kept = kept_words(text, result.ignored_words) if result.total else ""
+    message = _PARTLY if kept else _NONE_KEPT
+    left_out = ", ".join(f"“{word}”" for word in result.ignored_words)
+    vi, en = (
+        gettext(language, message).format(text=text, kept=kept, words=left_out)
+        for language in ("vi", "en")
+    )
+    return IgnoredWords(list(result.ignored_words), kept, vi, en)
+
+
 @get("/search", name="search", include_in_schema=False)
 async def search_page(request: Request[Any, Any, Any]) -> Template:
     form = parse_search_form(request)
@@ -155,6 +199,7 @@ async def search_page(request: Request[Any, Any, Any]) -> Template:
     result = await search.search(query)
     last_page = max(1, -(-result.total // PAGE_SIZE))
     language = language_of(request.scope)
+    past_the_end = result.total > 0 and not result.hits and query.page > last_page
     return Template(
         template_name="search/search.html",
         context={
@@ -167,6 +212,10 @@ async def search_page(request: Request[Any, Any, Any]) -> Template:
             "previous_url": page_url(form.pairs, query.page - 1) if query.page > 1 else None,
             "next_url": page_url(form.pairs, query.page + 1) if query.page < last_page else None,
             "last_page": last_page,
+            "last_page_url": page_url(form.pairs, last_page) if past_the_end else None,
+            "ignored": ignored_words_notice(query.text, result),
+            "typed_prices": form.typed_prices,
+            "errors": problem_messages(form.problems, language),
             "suggestion_urls": [(s, page_url([("q", s)], 1)) for s in result.suggestions],
         },
     )

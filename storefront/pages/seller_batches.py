@@ -22,9 +22,9 @@ from storefront.auth import require_account
 from storefront.middleware import language_of
 from storefront.pages.batch_forms import (
     all_of,
-    batch_details,
     event_input,
     now_local_text,
+    open_batch_form,
     text,
 )
 from storefront.pages.forms import field_errors
@@ -95,9 +95,9 @@ class SellerBatchPages(Controller):
     ) -> Template | Redirect:
         account = await _seller(request, producer_id)
         try:
-            product_id = int(data.get("product_id", "0") or 0)
-            batch = await open_batch(account, product_id, batch_details(data))
-        except (ApplicationError, ValueError) as error:
+            product_id, details = open_batch_form(data)
+            batch = await open_batch(account, product_id, details)
+        except ApplicationError as error:
             return await self._list(request, producer_id, *_problem(request, error, data))
         return Redirect(f"/seller/{producer_id}/batches/{batch.code}?opened=1")
 
@@ -261,11 +261,9 @@ def _label_count(typed: str) -> int | None:
 
 
 def _problem(
-    request: Req, error: Exception, form: dict[str, Any], slot: str = "error"
+    request: Req, error: ApplicationError, form: dict[str, Any], slot: str = "error"
 ) -> tuple[dict[str, Any], int]:
     """What to show again on the form: the message, the per-field messages, what was typed."""
-    if not isinstance(error, ApplicationError):
-        error = NotFound("product_not_found", "Hãy chọn sản phẩm.", "Please choose a product.")
     language = language_of(request.scope)
     return (
         {slot: error.message(language), "errors": field_errors(error, language), "form": form},

@@ -72,7 +72,7 @@ def _coordinate(raw: str, field: str, errors: list[FieldError]) -> float | None:
         return float(raw.replace(",", "."))
     except ValueError:
         errors.append(
-            FieldError(field, "point_invalid", "Toạ độ phải là số.", "Coordinates are numbers.")
+            FieldError(field, "point_invalid", "Tọa độ phải là số.", "Coordinates are numbers.")
         )
         return None
 
