@@ -13,12 +13,24 @@ from marketplace.errors import invalid_field
 
 _GROUPED_NUMBER = re.compile(r"^\d{1,3}([.,]\d{3})+$")
 _CURRENCY = re.compile(r"(₫|vnđ|vnd|đồng|đ)$", re.IGNORECASE)
+MAX_DIGITS = 30
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
 
 def parse_whole_number(raw: str, field: str) -> int:
-    """'120000', '120.000', '120,000' or '120.000 ₫' -> 120000; anything else is refused."""
+    """'120000', '120.000', '120,000' or '120.000 ₫' -> 120000; anything else is refused, and
+    so is a number of more than `MAX_DIGITS` digits (no count or price here is that large, and
+    Python refuses to read integers of thousands of digits)."""
     cleaned = _CURRENCY.sub("", raw.replace("\u00a0", " ").strip()).replace(" ", "")
+    digits = sum(c.isdigit() for c in cleaned)
+    if digits > MAX_DIGITS:
+        shown = raw.strip() if len(raw.strip()) <= 24 else raw.strip()[:20] + "…"
+        raise invalid_field(
+            field,
+            "number_too_large",
+            f"“{shown}” quá lớn: tối đa {MAX_DIGITS} chữ số.",
+            f"“{shown}” is too large: at most {MAX_DIGITS} digits.",
+        )
     if cleaned.isdigit() and cleaned.isascii():
         return int(cleaned)
     if _GROUPED_NUMBER.match(cleaned):

@@ -41,7 +41,7 @@ def check_point(latitude: float | None, longitude: float | None) -> None:
         raise invalid_field(
             "latitude",
             "point_invalid",
-            "Toạ độ bản đồ không hợp lệ.",
+            "Tọa độ bản đồ không hợp lệ.",
             "The map point is not valid.",
         )
 

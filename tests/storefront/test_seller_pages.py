@@ -173,6 +173,7 @@ async def test_a_seller_adds_a_product_edits_its_price_and_sees_it_listed(client
         ({"ocop_decision_date": "31/02/2024"}, "không phải ngày"),
         ({"gtin": "8930000000001"}, "GTIN"),
         ({"stock": "-1"}, "không phải số nguyên"),
+        ({"price_vnd": "9" * 5000}, "quá lớn: tối đa 30 chữ số"),  # Python will not read it
     ],
 )
 async def test_bad_product_input_is_refused_in_vietnamese_and_nothing_changes(

@@ -141,7 +141,7 @@ async def remove_content(officer: Account, site_id: int, language: str) -> None:
     if clean_language(language) == REQUIRED_LANGUAGE:
         raise Conflict(
             "vietnamese_required",
-            "Không thể xoá nội dung tiếng Việt.",
+            "Không thể xóa nội dung tiếng Việt.",
             "The Vietnamese content cannot be removed.",
         )
     async with write_transaction():
