@@ -18,12 +18,11 @@ from litestar.datastructures import UploadFile
 from marketplace.errors import FieldError, InvalidInput, invalid_field
 from storefront.pages.forms import collected
 from traceability.batches import BatchDetails, EventInput, InputUsed, PhotoUpload
-from traceability.batches.validation import decimal_text
+from traceability.batches.validation import MAX_QUANTITY, decimal_text
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 INPUT_ROWS = ("", "_2")
 # traceability.batches.validation.quantity refuses more, with a message about negatives.
-MAX_QUANTITY = Decimal(10) ** 12
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 _MAX_DIGITS = 9
 _MAX_ID_DIGITS = 18

@@ -157,6 +157,9 @@ def _input(item: InputUsed) -> dict[str, object]:
     }
 
 
+MAX_QUANTITY = Decimal(10) ** 12
+
+
 def quantity(amount: Decimal | None, unit: str) -> tuple[str | None, str]:
     """An exact non-negative decimal as text, with a unit EPCIS can name (kg, quả, hộp…)."""
     if amount is None:
@@ -165,12 +168,19 @@ def quantity(amount: Decimal | None, unit: str) -> tuple[str | None, str]:
         finite = amount.is_finite() and amount >= 0
     except InvalidOperation:
         finite = False
-    if not finite or amount > Decimal("1e12"):
+    if not finite:
         raise invalid_field(
             "quantity",
             "quantity_invalid",
             "Số lượng phải là một số không âm.",
             "The quantity must be a number ≥ 0.",
+        )
+    if amount > MAX_QUANTITY:
+        raise invalid_field(
+            "quantity",
+            "quantity_too_large",
+            "Số lượng quá lớn: tối đa 1.000.000.000.000.",
+            "The quantity is too large: at most 1,000,000,000,000.",
         )
     written_unit = line(unit, "unit", 20, required=True)
     unit_code(written_unit)  # refuses a unit that cannot be exported
