@@ -74,6 +74,20 @@ def _clean_buyer(buyer: Buyer) -> Buyer:
 
 
 def _clean_address(address: Address) -> Address:
+    if not address.province_code.strip():
+        raise invalid_field(
+            "province_code",
+            "province_required",
+            "Vui lòng chọn tỉnh, thành phố nhận hàng.",
+            "Please choose the province or city to deliver to.",
+        )
+    if not address.commune_code.strip():
+        raise invalid_field(
+            "commune_code",
+            "commune_required",
+            "Vui lòng chọn xã, phường nhận hàng.",
+            "Please choose the commune or ward to deliver to.",
+        )
     commune = places.validate_address(address.province_code, address.commune_code)
     line = normalize(address.line)
     if not 3 <= len(line) <= 200:

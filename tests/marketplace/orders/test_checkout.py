@@ -157,6 +157,8 @@ async def test_a_short_line_rolls_everything_back_and_names_the_product(db):
         (BUYER, Address("01", "13540", "Số 12"), "commune_not_in_province"),
         (BUYER, Address("99", "00004", "Số 12"), "province_unknown"),
         (BUYER, Address("01", "00004", ""), "address_line_invalid"),
+        (BUYER, Address("", "", "Số 12"), "province_required"),
+        (BUYER, Address("01", " ", "Số 12"), "commune_required"),
     ],
 )
 async def test_bad_checkout_input_is_refused_and_writes_nothing(db, buyer, address, code):
