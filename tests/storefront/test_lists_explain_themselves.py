@@ -4,23 +4,9 @@ the search, a price filter that could not be used, a page past the last one."""
 import html
 import re
 
-import pytest
-
-from marketplace import search
-from tests.search_fixtures import CATALOGUE
 from tests.shop import build_shop
 
 EN = {"accept-language": "en-US,en;q=0.9"}
-
-
-@pytest.fixture
-async def indexed(db):
-    search.use_meilisearch(None)
-
-    async def load(product_ids):
-        return [d for d in CATALOGUE if product_ids is None or d.product_id in product_ids]
-
-    await search.reindex(load)
 
 
 def result_names(page_html):

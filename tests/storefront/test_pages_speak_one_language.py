@@ -7,16 +7,12 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
-
-from marketplace import search
 from marketplace.accounts.service import account_by_phone
 from marketplace.catalogue.producers import create_producer
 from marketplace.catalogue.products import create_product
 from marketplace.catalogue.schemas import ProducerInput, ProductInput
 from tests.batch_support import full_journal, opened_batch, seller_with_product
 from tests.heritage_sites import BINH_GIANG, TRIEU_HOI_POINT, new_officer, new_site
-from tests.search_fixtures import CATALOGUE
 from tests.shop import checkout, new_producer, new_seller
 from tests.support import csrf_token, sign_up_and_log_in
 from traceability.batches import append_trace_event
@@ -30,16 +26,6 @@ def language_link(page_html, language):
     found = re.search(rf'<a href="([^"]*)" hreflang="{language}"', page_html)
     assert found, f"no link to {language}"
     return html.unescape(found.group(1))
-
-
-@pytest.fixture
-async def indexed(db):
-    search.use_meilisearch(None)
-
-    async def load(product_ids):
-        return [d for d in CATALOGUE if product_ids is None or d.product_id in product_ids]
-
-    await search.reindex(load)
 
 
 async def test_the_language_link_keeps_every_value_of_the_query(client, indexed):

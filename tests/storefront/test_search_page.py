@@ -3,20 +3,8 @@
 import re
 from dataclasses import replace
 
-import pytest
-
 from marketplace import search
 from tests.search_fixtures import CATALOGUE
-
-
-async def load_catalogue(product_ids):
-    return [d for d in CATALOGUE if product_ids is None or d.product_id in product_ids]
-
-
-@pytest.fixture
-async def indexed(db):
-    search.use_meilisearch(None)
-    await search.reindex(load_catalogue)
 
 
 def result_names(html):
