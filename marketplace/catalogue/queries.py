@@ -320,7 +320,13 @@ def search_document(product: Product) -> SearchDocument | None:
         unit=product.unit,
         photo_url=product.photos[0].url(480) if product.photos else None,
         updated_at=product.updated_at,
+        extra_keywords=_ocop_keywords(product.ocop.stars),
     )
+
+
+def _ocop_keywords(stars: int | None) -> tuple[str, ...]:
+    """What buyers type for a rated product ("ocop", "ocop 4 sao") and no text of it says."""
+    return ("OCOP", f"OCOP {stars} sao") if stars else ()
 
 
 async def search_documents(product_ids: list[int] | None) -> list[SearchDocument]:

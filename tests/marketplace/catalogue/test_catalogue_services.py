@@ -176,3 +176,39 @@ async def test_concurrent_reservations_never_oversell(db):
     assert (await queries.get_product(product.id)).stock == 0
     await products.release_stock(product.id, 2)
     assert (await queries.get_product(product.id)).stock == 2
+
+
+@pytest.mark.parametrize("backend", ["memory", "native"])
+async def test_buyers_find_rated_products_by_ocop_and_stars(db, backend):
+    from marketplace import search
+    from marketplace.search import SearchQuery
+    from tests.catalogue_factories import BUOI, new_producer, new_product, new_seller
+
+    search.use_backend(backend if backend == "memory" else search.available_backends()[1])
+    try:
+        seller = await new_seller()
+        producer_id = await new_producer(seller)
+        four = await new_product(seller, producer_id, name="Bưởi Ngọc Lũ")
+        three = await new_product(seller, producer_id, name="Mật ong Cúc Phương", ocop_stars=3)
+        unrated = await new_product(
+            seller,
+            producer_id,
+            name="Chè xanh",
+            ocop_group=None,
+            ocop_set=None,
+            ocop_stars=None,
+            ocop_decision_no="",
+            ocop_decision_date=None,
+        )
+        assert BUOI.ocop_stars == 4
+
+        async def found(text):
+            result = await search.search(SearchQuery(text=text))
+            return {hit.product_id for hit in result.hits}
+
+        assert await found("ocop") == {four.id, three.id}
+        assert await found("ocop 4 sao") == {four.id}
+        assert await found("sản phẩm ocop 3 sao") == {three.id}
+        assert unrated.id in await found("che xanh")
+    finally:
+        search.use_backend(None)
