@@ -320,7 +320,11 @@ def search_document(product: Product) -> SearchDocument | None:
         unit=product.unit,
         photo_url=product.photos[0].url(480) if product.photos else None,
         updated_at=product.updated_at,
-        extra_keywords=_ocop_keywords(product.ocop.stars),
+        # and the names people still give the place from before the 2025 merger ("Hà Nam")
+        extra_keywords=(
+            *_ocop_keywords(product.ocop.stars),
+            *places.former_names(product.commune_code),
+        ),
     )
 
 

@@ -4,6 +4,7 @@ Look units up by GSO code, check an address form, and read free text ("Ng·ªçc L≈
 Nam") into current communes, old names included. Data: `data/README.md`.
 """
 
+from marketplace.places._history import former_names
 from marketplace.places.resolve import PlaceResolution, resolve_place
 from marketplace.places.units import (
     Commune,
@@ -23,6 +24,7 @@ __all__ = [
     "Province",
     "commune",
     "communes",
+    "former_names",
     "province",
     "provinces",
     "resolve_place",

@@ -93,3 +93,18 @@ def _districts_of_communes(districts: dict[int, OldDistrict]) -> dict[str, froze
         for commune_code in district.new_commune_codes:
             found.setdefault(commune_code, set()).add(district.code)
     return {code: frozenset(codes) for code, codes in found.items()}
+
+
+def former_names(commune_code: str) -> tuple[str, ...]:
+    """The names of the districts and provinces a current commune was part of before 1 July
+    2025 that it no longer bears ("Bình Lục", "Hà Nam" for a commune now in Ninh Bình): how
+    people still name where things come from. Unknown codes have none."""
+    units = current_units()
+    current = units.communes.get(commune_code)
+    if current is None:
+        return ()
+    now = {current.name, units.provinces[current.province_code].name}
+    past = history()
+    districts = [past.districts[code] for code in past.districts_of_commune.get(commune_code, ())]
+    names = {d.name for d in districts} | {past.provinces[d.province_code].name for d in districts}
+    return tuple(sorted(names - now))

@@ -212,3 +212,29 @@ async def test_buyers_find_rated_products_by_ocop_and_stars(db, backend):
         assert unrated.id in await found("che xanh")
     finally:
         search.use_backend(None)
+
+
+@pytest.mark.parametrize("backend", ["memory", "native"])
+async def test_buyers_find_products_by_the_place_names_before_the_merger(db, backend):
+    # Ngọc Lũ was in Bình Lục district of Hà Nam until 2025; it is now xã Bình An, Ninh Bình.
+    from marketplace import places, search
+    from marketplace.search import SearchQuery
+    from tests.catalogue_factories import BA_THUOC, NGOC_LU, new_producer, new_product, new_seller
+
+    search.use_backend(backend if backend == "memory" else search.available_backends()[1])
+    try:
+        seller = await new_seller()
+        pomelo = await new_product(seller, await new_producer(seller, NGOC_LU))
+        honey = await new_product(seller, await new_producer(seller, BA_THUOC), name="Mật ong")
+        assert places.commune(NGOC_LU.commune_code).province_code == "37"
+
+        async def found(text):
+            result = await search.search(SearchQuery(text=text))
+            return {hit.product_id for hit in result.hits}
+
+        assert await found("bưởi hà nam") == {pomelo.id}
+        assert await found("binh luc") == {pomelo.id}
+        assert await found("ninh binh") == {pomelo.id}
+        assert await found("mat ong thanh hoa") == {honey.id}
+    finally:
+        search.use_backend(None)
