@@ -3,6 +3,7 @@ facets, rank (`ranking`) or sort the page, and suggest completions of the last w
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from heapq import nlargest
 
@@ -31,8 +32,9 @@ class Evaluation:
 
 def evaluate(index: MemoryIndex, query: SearchQuery) -> Evaluation:
     """The page of positions the query asks for, with facet counts and suggestions."""
-    typed = without_fillers(words(query.text))[:MAX_WORDS]
-    completing = bool(typed) and not query.text[-1:].isspace()
+    open_ended = not query.text[-1:].isspace()
+    typed = without_fillers(words(query.text), open_ended)[:MAX_WORDS]
+    completing = bool(typed) and open_ended
     tried: dict[tuple[Word, bool], WordMatch] = {}
 
     def matched(word: Word, last: bool) -> WordMatch:
@@ -41,23 +43,29 @@ def evaluate(index: MemoryIndex, query: SearchQuery) -> Evaluation:
             tried[key] = match_word(index, word, key[1])
         return tried[key]
 
-    typed = respaced(typed, index.frequency, lambda w: bool(matched(w, w is typed[-1]).any))[
-        :MAX_WORDS
-    ]
+    typed = respaced(
+        typed,
+        index.frequency,
+        lambda w: bool(matched(w, w is typed[-1]).any),
+        lambda pieces: _side_by_side(index, pieces),
+    )[:MAX_WORDS]
     matches = [matched(word, i == len(typed) - 1) for i, word in enumerate(typed)]
-    left_out = [m.word for m in matches if not m.any]
-    matches = [m for m in matches if m.any]
-    generic = optional_words([m.word for m in matches])
-    optional = [m for m in matches if any(m.word is w for w in generic)]
-    matches = [m for m in matches if not any(m.word is w for w in generic)]
+    generic = optional_words(typed)
+    optional = [m for m in matches if m.any and any(m.word is w for w in generic)]
+    left_out = [m.word for m in matches if not m.any and not any(m.word is w for w in generic)]
+    matches = [m for m in matches if m.any and not any(m.word is w for w in generic)]
+    if not matches:  # only generic words found something: they are what was asked for
+        matches, optional = optional, []
     # symbols alone ("🐟", "!!!") are something typed, not the empty query: nothing matches
     nothing_typed = not typed and not query.text.strip()
-    text_match = _text_match(index, matches, left_out) if matches or nothing_typed else 0
     filters = _filters(index, query)
-    base = text_match & filters.common
     every_filter = filters.common
     for bitmap in filters.by_facet.values():
         every_filter &= bitmap
+    text_match = (
+        _text_match(index, matches, left_out, every_filter) if matches or nothing_typed else 0
+    )
+    base = text_match & filters.common
     candidates = text_match & every_filter
     if query.sort == "relevance":
         positions = rank(index, matches, candidates, query.offset, query.page_size, optional)
@@ -74,18 +82,41 @@ def evaluate(index: MemoryIndex, query: SearchQuery) -> Evaluation:
     )
 
 
-def _text_match(index: MemoryIndex, matches: list[WordMatch], left_out: list[Word]) -> int:
-    """Documents matching every word; if none, drop words from the end (Meilisearch's "last"),
-    adding them to `left_out`."""
+def _text_match(
+    index: MemoryIndex, matches: list[WordMatch], left_out: list[Word], scope: int
+) -> int:
+    """Documents matching every word. If none does (within the filters, `scope`), words are
+    given up one at a time, adding them to `left_out`: the one whose absence leaves the most
+    products ("tìm mật ong" gives up "tìm", not "ong"), or, when no absence leaves any, the
+    last (Meilisearch's "last")."""
     if not matches:
         return index.alive
-    while True:
+
+    def together(kept: list[WordMatch]) -> int:
         result = index.alive
-        for match in matches:
+        for match in kept:
             result &= match.any
-        if result or len(matches) == 1:
+        return result
+
+    while True:
+        result = together(matches)
+        if result & scope or len(matches) == 1:
             return result
-        left_out.append(matches.pop().word)
+        best_count, best = 0, len(matches) - 1
+        for i in reversed(range(len(matches))):  # ties go to the later word
+            count = (together(matches[:i] + matches[i + 1 :]) & scope).bit_count()
+            if count > best_count:
+                best_count, best = count, i
+        left_out.append(matches.pop(best).word)
+
+
+def _side_by_side(index: MemoryIndex, pieces: list[str]) -> bool:
+    """Whether some name or label has these words side by side: a split of a word typed
+    without spaces must be a real phrase ("nuoc mam"), not any known syllables ("so co la")."""
+    found = index.alive
+    for left, right in itertools.pairwise(pieces):
+        found &= index.bitmap(PAIRS, f"{left} {right}")
+    return bool(found)
 
 
 # -- filters and facets ---------------------------------------------------------------------

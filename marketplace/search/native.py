@@ -68,6 +68,7 @@ from marketplace.search.wording import (
     optional_words,
     pieces_to_look_up,
     respaced,
+    split_word,
     synonyms_of,
     without_fillers,
 )
@@ -411,6 +412,7 @@ async def _respaced(typed: list[Word], completing: bool) -> list[Word]:
         )
     }
     finds: dict[Word, bool] = {}
+    phrases: dict[tuple[str, ...], bool] = {}
     for i, word in enumerate(typed):
         decoded = decode_input_method(word.folded)
         finds[word] = (
@@ -419,7 +421,29 @@ async def _respaced(typed: list[Word], completing: bool) -> list[Word]:
             or (completing and i == len(typed) - 1 and await _has_completion(word.folded))
             or bool(await _corrections(word.folded))
         )
-    return respaced(typed, lambda term: docs.get(term, 0), lambda word: finds.get(word, True))
+        split = None if finds[word] else split_word(word, lambda term: docs.get(term, 0))
+        if split:
+            pieces = tuple(w.folded for w in split)
+            phrases[pieces] = await _side_by_side(pieces)
+    return respaced(
+        typed,
+        lambda term: docs.get(term, 0),
+        lambda word: finds.get(word, True),
+        lambda pieces: phrases.get(tuple(pieces), False),
+    )
+
+
+async def _side_by_side(pieces: tuple[str, ...]) -> bool:
+    """Whether some name or label has these words side by side ("nuoc mam", not "so co la")."""
+    phrase = ex.Phrase(pieces)
+    if is_sqlite():
+        sql, text = "SELECT 1 FROM search_fts WHERE search_fts MATCH {} LIMIT 1", ex.fts5(phrase)
+    else:
+        sql, text = (
+            "SELECT 1 FROM search_entry WHERE tsv @@ {}::tsquery LIMIT 1",
+            ex.tsquery(phrase),
+        )
+    return bool(await _fetch(sql, text))
 
 
 async def _has_completion(prefix: str) -> bool:
@@ -557,15 +581,20 @@ class NativeSearch:
 
     async def _search(self, query: SearchQuery, started: float) -> SearchResult:
         sqlite = is_sqlite()
-        typed = without_fillers(words(query.text))[:MAX_WORDS]
-        completing = bool(typed) and not query.text[-1:].isspace()
+        open_ended = not query.text[-1:].isspace()
+        typed = without_fillers(words(query.text), open_ended)[:MAX_WORDS]
+        completing = bool(typed) and open_ended
         typed = (await _respaced(typed, completing))[:MAX_WORDS]
         groups, ignored = await _plan(typed, completing) if typed else ([], [])
+        generic = optional_words(typed)
+        ignored = [text for text in ignored if not any(text == g.text for g in generic)]
         if typed and not groups:
             return _empty(query, self.name, started, ignored)
         if not typed and query.text.strip():  # symbols alone ("🐟", "!!!"): nothing matches
             return _empty(query, self.name, started, [query.text.strip()])
-        groups, optional = _split_optional(groups)
+        groups, optional = _split_optional(groups, generic)
+        if not groups:  # only generic words found something: they are what was asked for
+            groups, optional = optional, []
         key = _counted_key(query, groups) if sqlite and not optional else None
         if key is not None:
             total, facets = await _counted_facets(key)
@@ -573,11 +602,19 @@ class NativeSearch:
         else:
             count = _fts5_combo_rows if sqlite else _tsv_facet_rows
             rows, match = await count(query, groups)
-            while not rows and len(groups) > 1:  # nothing has every word: drop from the end
-                ignored.append(groups.pop().word.text)
-                rows, match = await count(query, groups)
-            ignored = [w.text for w in typed if w.text in ignored]
             total, facets = _facets(rows, query)
+            while not total and len(groups) > 1:  # nothing has every word: give one up
+                # the one whose absence leaves the most products; if none leaves any, the last
+                best_total, best = 0, len(groups) - 1
+                for i in reversed(range(len(groups))):
+                    trial, _ = await count(query, groups[:i] + groups[i + 1 :])
+                    found = _facets(trial, query)[0]
+                    if found > best_total:
+                        best_total, best = found, i
+                ignored.append(groups.pop(best).word.text)
+                rows, match = await count(query, groups)
+                total, facets = _facets(rows, query)
+            ignored = [w.text for w in typed if w.text in ignored]
         page = _fts5_page if sqlite else _tsv_page
         product_ids = await page(query, groups, match, total, optional) if total else []
         documents = await store.documents(product_ids)
@@ -1072,9 +1109,8 @@ def _rules(groups: list[_Group], optional: Sequence[_Group] = ()) -> list[ex.Exp
     return [r for r in rules if r is not None]
 
 
-def _split_optional(groups: list[_Group]) -> tuple[list[_Group], list[_Group]]:
+def _split_optional(groups: list[_Group], generic: list[Word]) -> tuple[list[_Group], list[_Group]]:
     """The words every match must have, and the generic ones that only rank (`wording`)."""
-    generic = optional_words([g.word for g in groups])
     return (
         [g for g in groups if not any(g.word is w for w in generic)],
         [g for g in groups if any(g.word is w for w in generic)],

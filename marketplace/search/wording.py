@@ -51,8 +51,9 @@ def _starts_at(typed: list[Word], start: int, phrase: tuple[str, ...], exact: bo
     return tuple(forms) == phrase
 
 
-def without_fillers(typed: list[Word]) -> list[Word]:
-    """The words without a "tỉnh" / "thành phố" / "tp" typed right before a province's name."""
+def without_fillers(typed: list[Word], open_ended: bool = False) -> list[Word]:
+    """The words without a "tỉnh" / "thành phố" / "tp" typed right before a province's name
+    (or, `open_ended`, before the start of one still being typed: "tỉnh thanh h")."""
     kept: list[Word] = []
     i = 0
     while i < len(typed):
@@ -64,14 +65,25 @@ def without_fillers(typed: list[Word]) -> list[Word]:
             ),
             0,
         )
-        if filler and any(
-            _starts_at(typed, i + filler, name, exact=False) for name in _province_names()
-        ):
+        if filler and _province_follows(typed, i + filler, open_ended):
             i += filler
             continue
         kept.append(typed[i])
         i += 1
     return kept
+
+
+def _province_follows(typed: list[Word], start: int, open_ended: bool) -> bool:
+    rest = [w.folded for w in typed[start:]]
+    for name in _province_names():
+        if tuple(rest[: len(name)]) == name:
+            return True
+        # the buyer is still typing the name: what follows is all of it so far
+        if open_ended and rest and len(rest) <= len(name):
+            whole, last = rest[:-1], rest[-1]
+            if tuple(whole) == name[: len(whole)] and name[len(whole)].startswith(last):
+                return True
+    return False
 
 
 def generic_positions(typed: list[Word]) -> set[int]:
@@ -118,14 +130,18 @@ def pieces_to_look_up(typed: list[Word]) -> set[str]:
 
 
 def respaced(
-    typed: list[Word], frequency: Callable[[str], int], matches: Callable[[Word], bool]
+    typed: list[Word],
+    frequency: Callable[[str], int],
+    matches: Callable[[Word], bool],
+    phrase: Callable[[list[str]], bool],
 ) -> list[Word]:
     """The words with spacing mistakes mended, as Meilisearch does ("split" and "concat"):
     a word that matches nothing is split into known words ("nuocmam" → "nuoc mam", fewest
     pieces, then the commonest); two neighbours that join into a known word, one of which
     matches nothing, are joined ("viet gap" → "vietgap"). `frequency` gives how many products
     have a term (0: none); `matches` whether a word finds anything as it is (typos and input
-    methods included)."""
+    methods included); `phrase` whether folded words stand side by side in some name or label
+    (a split must: "socola" is not "so co la")."""
     result: list[Word] = []
     i = 0
     while i < len(typed):
@@ -137,8 +153,8 @@ def respaced(
             i += 2
             continue
         if not matches(word):
-            split = _split(word, frequency)
-            if split:
+            split = split_word(word, frequency)
+            if split and phrase([w.folded for w in split]):
                 result.extend(split)
                 i += 1
                 continue
@@ -151,7 +167,8 @@ def _joined(left: Word, right: Word) -> Word:
     return Word(left.text + right.text, left.folded + right.folded, left.exact + right.exact)
 
 
-def _split(word: Word, frequency: Callable[[str], int]) -> list[Word] | None:
+def split_word(word: Word, frequency: Callable[[str], int]) -> list[Word] | None:
+    """The best split of a word typed without spaces into known words, if any."""
     folded = word.folded
     if len(folded) > _MAX_JOINED or len(folded) < 2 * _MIN_PIECE:
         return None

@@ -333,3 +333,41 @@ async def test_symbols_alone_find_nothing_and_say_so(catalogue):
         assert (result.total, result.hits) == (0, []), text
         assert result.ignored_words == [text.strip()], text
     assert (await search.search(SearchQuery(text="  "))).total == len(CATALOGUE)
+
+
+CHATTY = [
+    ("tìm mật ong", ["Mật ong rừng Cúc Phương", "Mật ong hoa nhãn"], ["tìm"]),
+    ("giá nước mắm", ["Nước mắm Ba Làng", "Nước mắm cốt cá cơm thượng hạng"], []),
+    ("bán chè xanh", ["Chè xanh Như Xuân"], ["bán"]),
+]
+
+
+async def test_a_chatty_word_is_given_up_before_the_product_words(catalogue):
+    # Nothing has every word: the word given up is the one whose absence leaves the most
+    # products, not the last one ("tìm mật ong" is about honey, not about "tím").
+    for text, expected, left_out in CHATTY:
+        result = await search.search(SearchQuery(text=text))
+        assert set(expected) <= {h.name for h in result.hits[: len(expected)]}, text
+        assert result.ignored_words == left_out, text
+
+
+async def test_words_are_given_up_within_the_filters(catalogue):
+    honey = BY_NAME["Mật ong hoa nhãn"]
+    result = await search.search(
+        SearchQuery(text="tìm mật ong", province_codes=(honey.province_code,))
+    )
+    assert honey.name in {h.name for h in result.hits}
+
+
+async def test_unknown_words_are_not_split_into_syllables_that_are_no_phrase(catalogue):
+    for text in ["socola", "chocolate", "kimchi"]:
+        result = await search.search(SearchQuery(text=text))
+        assert (result.total, result.ignored_words) == (0, [text]), text
+
+
+async def test_a_province_being_typed_after_tinh_is_not_read_as_tinh_dau(catalogue):
+    # "tỉnh" is left out as soon as what follows can only be the start of a province's name
+    for text, province in [("tỉnh thanh", "38"), ("tỉnh thanh h", "38"), ("tinh ninh b", "37")]:
+        result = await search.search(SearchQuery(text=text))
+        assert result.total > 0 and result.ignored_words == [], text
+        assert BY_NAME[result.hits[0].name].province_code == province, text
