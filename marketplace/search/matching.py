@@ -59,22 +59,26 @@ def match_word(index: MemoryIndex, word: Word, completing: bool) -> WordMatch:
 
 
 def _add_synonyms(index: MemoryIndex, match: WordMatch, others: tuple[Word, ...]) -> None:
-    """The other region's words (`wording.synonyms_of`) match too, like a typo would: written
-    with their marks in names and labels ("lợn", not "lớn"), or anywhere when they have none."""
-    found = 0
+    """The other region's words (`wording.synonyms_of`) match as the word typed does: written
+    with their marks in names and labels ("lợn", not "lớn"), or anywhere when they have none;
+    in the name when the name has them ("trà" finds "Chè xanh" by its name)."""
+    name, labels, text = match.fields
     for other in others:
         if has_marks(other.text):
-            found |= index.bitmap(EXACT, other.exact)
+            found = index.bitmap(EXACT, other.exact)
+            in_name = found & index.bitmap(NAME, other.folded)
+            name, labels = name | in_name, labels | (found & ~in_name)
         else:
-            found |= any_field(index, [other.folded])
-    if not found:
-        return
-    name, labels, text = match.fields
-    match.fields = (name, labels | found, text)
-    match.any |= found
-    match.whole |= found
-    match.whole_terms += [o.folded for o in others]
-    match.typo_terms += [o.folded for o in others]
+            found = any_field(index, [other.folded])
+            name |= index.bitmap(NAME, other.folded)
+            labels |= index.bitmap(LABELS, other.folded)
+            text |= index.bitmap(TEXT, other.folded)
+        if found:
+            match.any |= found
+            match.whole |= found
+            match.without_typos |= found
+            match.whole_terms.append(other.folded)
+    match.fields = (name, labels, text)
 
 
 def _complete(index: MemoryIndex, match: WordMatch) -> None:

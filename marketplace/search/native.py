@@ -333,7 +333,7 @@ class _Group:
     whole: list[str] = field(default_factory=list)
     typos: list[str] = field(default_factory=list)
     prefix: str | None = None
-    others: list[Word] = field(default_factory=list)  # the other region's words, like typos
+    others: list[Word] = field(default_factory=list)  # the other region's words
 
     @property
     def exact_terms(self) -> list[str]:
@@ -351,14 +351,24 @@ class _Group:
         if self.prefix is not None:
             prefix_fields: ex.Fields = "name" if self.short_prefix else fields
             parts.append(ex.Term(self.prefix, prefix_fields, prefix=True))
-        if typos and fields in ("all", "name_labels"):  # as the memory backend: a label match
-            for other in self.others:
-                marked = has_marks(other.text)
-                parts.append(ex.Term(other.exact, "exact") if marked else ex.Term(other.folded))
+        if fields != "exact":
+            parts += [_other_term(other, fields) for other in self.others]
         return ex.any_of(parts)
 
     def whole_expression(self) -> ex.Expression | None:
-        return ex.any_of([ex.Term(t) for t in self.exact_terms])
+        terms = [ex.Term(t) for t in self.exact_terms]
+        return ex.any_of([*terms, *(_other_term(o, "all") for o in self.others)])
+
+
+def _other_term(other: Word, fields: ex.Fields) -> ex.Expression:
+    """Another region's word (`wording.synonyms_of`), as the memory backend matches it: with
+    its marks when it has them ("lợn", not "lớn"), in the fields asked for."""
+    if not has_marks(other.text):
+        return ex.Term(other.folded, fields)
+    exact = ex.Term(other.exact, "exact")
+    if fields == "name":
+        return ex.AllOf((ex.Term(other.folded, "name"), exact))
+    return exact
 
 
 async def _plan(typed: list[Word], completing: bool) -> tuple[list[_Group], list[str]]:
@@ -1091,7 +1101,7 @@ def _rules(groups: list[_Group], optional: Sequence[_Group] = ()) -> list[ex.Exp
     rules: list[ex.Expression | None] = []
     if optional:
         rules.append(ex.all_of([g.expression() for g in optional]))
-    if any(g.typos or g.others for g in groups):
+    if any(g.typos for g in groups):
         rules.append(ex.all_of([g.expression(typos=False) for g in groups]))
     marked = [g for g in groups if has_marks(g.word.text)]
     if marked:

@@ -325,6 +325,9 @@ async def test_the_other_regions_word_finds_the_same_produce(catalogue):
     ]
     paid = await search.search(SearchQuery(text="trả"))
     assert "Chè xanh Như Xuân" not in [h.name for h in paid.hits]
+    # still typing "trà": the tea comes before words that merely start with "tra" (Tiên Trang)
+    typing = await search.search(SearchQuery(text="trà"))
+    assert typing.hits[0].name.startswith("Chè"), [h.name for h in typing.hits]
 
 
 async def test_symbols_alone_find_nothing_and_say_so(catalogue):
