@@ -297,5 +297,8 @@ async def health() -> SearchHealth:
     backend = meilisearch()
     if backend is None:
         return SearchHealth("ok", database_backend().name, backlog)
-    status = "ok" if await backend.healthy() else "degraded"
+    # Known to be down (a search failed and no probe has succeeded since): say so at once
+    # rather than wait for a server that does not answer.
+    known_down = _meili_down_until > 0.0
+    status = "ok" if not known_down and await backend.healthy() else "degraded"
     return SearchHealth(status, backend.name, backlog)

@@ -184,3 +184,14 @@ async def test_a_failed_probe_restarts_the_window_and_a_successful_one_ends_the_
     answers = await asyncio.gather(*(timed_search("buoi") for _ in range(4)))
     assert all(r.backend == "meilisearch" and not r.degraded for _, r in answers)
     assert meilisearch.requests == 3 + 4
+
+
+async def test_health_says_degraded_at_once_once_a_search_found_meilisearch_down(
+    meilisearch: LocalMeilisearch,
+) -> None:
+    await timed_search()  # waits the short timeout: Meilisearch is now known to be down
+    started = time.perf_counter()
+    health = await search.health()
+    assert health.status == "degraded" and health.backend == "meilisearch"
+    assert time.perf_counter() - started < QUICK  # no wait for the server that does not answer
+    assert meilisearch.requests == 1
