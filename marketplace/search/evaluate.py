@@ -202,10 +202,11 @@ def _suggestions(
     for match in matches[:-1]:
         context &= match.any
     names = index.tables[NAME]
+    earlier = {w.folded for w in typed[:-1]}
     options = [  # words of product names: "thanh h" is not completed by "HTX" of a producer
         t
         for t in index.completions(last.folded, MAX_COMPLETIONS)
-        if t != last.folded and t in names
+        if t != last.folded and t in names and t not in earlier  # not "nước mắm cá cá"
     ]
     popular = nlargest(SUGGESTION_CANDIDATES, options, key=index.frequency)
     before = matches[-2].exact_terms[:1] if len(matches) > 1 else []
@@ -215,12 +216,16 @@ def _suggestions(
         together = (
             (context & index.bitmap(PAIRS, f"{before[0]} {term}")).bit_count() if before else 0
         )
-        if in_names:
-            scored.append((-together, -in_names.bit_count(), term, in_names))
-    lead = " ".join(_shown(index, w) for w in typed[:-1])
+        form = _form_among(index, term, in_names) if in_names else ""
+        # marks typed are kept: "quà tế" completes to "tết", not "tép"; "ngô" not to "ngọc"
+        if in_names and (not has_marks(last.text) or form.lower().startswith(last.text)):
+            scored.append((-together, -in_names.bit_count(), term, form))
+    found = context
+    for match in matches:
+        found &= match.any
+    lead = " ".join(_shown(index, w, found) for w in typed[:-1])
     return [
-        f"{lead} {_form_among(index, term, found)}".strip()
-        for *_, term, found in sorted(scored, key=lambda s: s[:3])[:SUGGESTIONS]
+        f"{lead} {form}".strip() for *_, form in sorted(scored, key=lambda s: s[:3])[:SUGGESTIONS]
     ]
 
 
@@ -241,6 +246,12 @@ def _form_among(index: MemoryIndex, term: str, found: int) -> str:
     return max(counts.items(), key=lambda item: (item[1], forms[item[0]], item[0]))[0]
 
 
-def _shown(index: MemoryIndex, word: Word) -> str:
-    """A typed word as a suggestion shows it: with diacritics if the buyer left them out."""
-    return word.text if has_marks(word.text) else index.display_form(word.folded)
+def _shown(index: MemoryIndex, word: Word, found: int) -> str:
+    """A typed word as a suggestion shows it: with diacritics if the buyer left them out,
+    as the names of the products found write it ("mật ong hoa n" keeps "hoa", not "hóa")."""
+    if has_marks(word.text):
+        return word.text
+    in_names = found & index.bitmap(NAME, word.folded)
+    return (
+        _form_among(index, word.folded, in_names) if in_names else index.display_form(word.folded)
+    )

@@ -1176,10 +1176,14 @@ def _suggestions(
         return []
     forms: dict[str, Counter[str]] = defaultdict(Counter)
     completions: Counter[str] = Counter()
+    earlier = {w.folded for w in typed[:-1]}  # not "nước mắm nước"
+    marked = has_marks(last.word.text)  # marks typed are kept: "quà tế" is not "tép"
     for document in found:
         for word in words(document.name):
             forms[word.folded][word.text] += 1
-            if word.folded.startswith(last.prefix) and word.folded != last.prefix:
+            new = word.folded != last.prefix and word.folded not in earlier
+            as_typed = not marked or word.text.startswith(last.word.text)
+            if word.folded.startswith(last.prefix) and new and as_typed:
                 completions[word.folded] += 1
 
     def shown(word: Word) -> str:

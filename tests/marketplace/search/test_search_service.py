@@ -262,6 +262,7 @@ async def test_suggestions_are_written_as_in_the_names_found(catalogue):
         ("mật ong h", "mật ong hoa"),
         ("nem ch", "nem chua"),
         ("gao n", "gạo nếp"),
+        ("mat ong hoa n", "mật ong hoa nhãn"),  # "hoa" as the honey's name writes it
     ]:
         result = await search.search(SearchQuery(text=text))
         assert result.suggestions[:1] == [expected], text
@@ -374,3 +375,12 @@ async def test_a_province_being_typed_after_tinh_is_not_read_as_tinh_dau(catalog
         result = await search.search(SearchQuery(text=text))
         assert result.total > 0 and result.ignored_words == [], text
         assert BY_NAME[result.hits[0].name].province_code == province, text
+
+
+async def test_a_suggestion_keeps_the_marks_typed_and_repeats_no_word(catalogue):
+    typed_marks = await search.search(SearchQuery(text="mật ong hoa nh"))
+    assert typed_marks.suggestions[:1] == ["mật ong hoa nhãn"]
+    marked = await search.search(SearchQuery(text="chè x"))
+    assert all(s.startswith("chè ") for s in marked.suggestions)
+    again = await search.search(SearchQuery(text="nước mắm n"))
+    assert "nước mắm nước" not in again.suggestions
