@@ -256,6 +256,7 @@ async def sync_outbox(
             return SyncReport(sent, removed, await store.backlog(), str(error))
         async with write_transaction():
             await store.delivered(batch)
+        _meili_answers_again()
         sent, removed = sent + batch_sent, removed + batch_removed
         if len(batch) < batch_size:
             return SyncReport(sent, removed, await store.backlog())
@@ -283,6 +284,12 @@ async def _deliver(
     raise AssertionError("unreachable")
 
 
+def _meili_answers_again() -> None:
+    """Meilisearch took a delivery: searches may go to it again without waiting for a probe."""
+    global _meili_down_until
+    _meili_down_until = 0.0
+
+
 @dataclass(frozen=True)
 class SearchHealth:
     """`status`: ok, or degraded when Meilisearch does not answer (the database does)."""
@@ -297,8 +304,8 @@ async def health() -> SearchHealth:
     backend = meilisearch()
     if backend is None:
         return SearchHealth("ok", database_backend().name, backlog)
-    # Known to be down (a search failed and no probe has succeeded since): say so at once
-    # rather than wait for a server that does not answer.
-    known_down = _meili_down_until > 0.0
+    # A search found it down moments ago (within the retry window): say so at once rather
+    # than wait for a server that does not answer; after the window, ask it.
+    known_down = time.monotonic() < _meili_down_until
     status = "ok" if not known_down and await backend.healthy() else "degraded"
     return SearchHealth(status, backend.name, backlog)
