@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 
 from marketplace.db import run_with_database
-from marketplace.errors import Conflict, NotFound
+from marketplace.errors import ApplicationError, Conflict, NotFound
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 
@@ -128,7 +128,17 @@ def cmd_payments_simulate(args: argparse.Namespace) -> int:
     """Send the order's producer's provider webhook for a transfer, signed, to a running server."""
     reference = args.order_ref.strip().upper()
     path, headers, body = run_with_database(lambda: _simulated_request(reference, args.amount))
-    response = httpx.post(args.url.rstrip("/") + path, content=body, headers=headers, timeout=15)
+    url = args.url.rstrip("/")
+    try:
+        response = httpx.post(url + path, content=body, headers=headers, timeout=15)
+    except httpx.TransportError as error:
+        raise ApplicationError(
+            "server_unreachable",
+            f"Không gửi được tới {url} ({type(error).__name__}): máy chủ có đang chạy ở địa "
+            "chỉ đó không? Chọn địa chỉ bằng --url.",
+            f"Could not reach {url} ({type(error).__name__}): is the server running there? "
+            "Give its address with --url.",
+        ) from error
     print(f"{response.status_code} {response.text}")
     return 0 if response.is_success else 1
 

@@ -179,3 +179,14 @@ async def test_an_amount_must_be_a_positive_number_of_dong(db):
     code, _, err = await _langso("payments", "simulate", "DH0000000", "--amount", "0")
     assert code == 2
     assert "số đồng phải là số nguyên dương" in err
+
+
+async def test_simulating_to_a_server_that_is_not_there_says_so(db):
+    shop = await build_shop()
+    (order,) = await checkout({shop.product_ids["buoi"]: 1})
+    await connect(shop, "ngoc_lu", "sepay")
+    unused = f"http://127.0.0.1:{_free_port()}"
+    code, out, err = await _langso("payments", "simulate", order.reference, "--url", unused)
+    assert code == 2 and out == ""
+    assert f"Lỗi (server_unreachable): Không gửi được tới {unused}" in err
+    assert "Traceback" not in err
