@@ -176,3 +176,10 @@ async def test_the_product_form_still_offers_the_units(client, db):
     page = await client.get(f"/seller/{producer_id}/products/new")
     assert page.status_code == 200
     assert '<option value="quả">quả</option>' in page.text
+
+
+def test_the_cart_button_says_update_and_a_done_import_row_says_updated():
+    from storefront import i18n
+
+    assert i18n.gettext("en", "Cập nhật") == "Update"  # the cart line's button
+    assert i18n.gettext("en", "Đã cập nhật") == "Updated"  # a CSV row already applied
