@@ -15,7 +15,8 @@ different days cannot be linked. Network hashes are kept `NETWORK_RETENTION_DAYS
 
 Warning thresholds (a label copied onto other goods is scanned far more, and from far more
 places, than one batch's buyers scan it): within the current and the previous hour, at least
-`SUSPICIOUS_SCANS` scans, or scans from at least `SUSPICIOUS_NETWORKS` distinct networks.
+`SUSPICIOUS_SCANS` scans from at least `SCANS_NEED_NETWORKS` networks, or scans from at least
+`SUSPICIOUS_NETWORKS` distinct networks.
 A real batch of a few hundred bags sold over weeks stays far below both.
 """
 
@@ -42,6 +43,9 @@ BUCKET_SECONDS = 3600
 RECENT_BUCKETS = 2  # the current hour and the one before
 SUSPICIOUS_SCANS = 200
 SUSPICIOUS_NETWORKS = 30
+# Many scans count only from several networks: one phone reloading the page (or one script
+# hammering it) is not a label copied onto other goods.
+SCANS_NEED_NETWORKS = 3
 NETWORK_RETENTION_DAYS = 14
 MAX_REMEMBERED_HASHES = 50_000
 STREAM = "batch-scans"
@@ -254,7 +258,8 @@ async def scan_stats(batch_id: int, now: datetime | None = None) -> ScanStats:
         first_scan_at=total[0]["first_scan_at"] if total else None,
         recent_scans=recent_scans,
         recent_networks=recent_networks,
-        suspicious=recent_scans >= SUSPICIOUS_SCANS or recent_networks >= SUSPICIOUS_NETWORKS,
+        suspicious=recent_networks >= SUSPICIOUS_NETWORKS
+        or (recent_scans >= SUSPICIOUS_SCANS and recent_networks >= SCANS_NEED_NETWORKS),
     )
 
 
