@@ -15,9 +15,10 @@ from marketplace.catalogue import members
 from marketplace.catalogue.ocop import check_certifications, check_ocop
 from marketplace.catalogue.schemas import STATUSES, UNITS, Product, ProductInput
 from marketplace.catalogue.tables import Product as ProductRow
+from marketplace.catalogue.tables import ProductLot
 from marketplace.catalogue.validation import base_slug, check_text, clean_name
 from marketplace.db import write_transaction
-from marketplace.errors import NotFound, invalid_field
+from marketplace.errors import Conflict, FieldError, NotFound, invalid_field
 from marketplace.gs1 import validate_gtin
 
 MAX_PRICE_VND = 500_000_000  # NAPAS' per-transfer ceiling at VietQR's launch
@@ -87,6 +88,54 @@ async def _unique_slug(name: str, keep: int | None = None) -> str:
     return slug
 
 
+async def _check_gtin_free(gtin: str | None, keep: int | None = None) -> None:
+    """Refuse a GTIN that another product already carries (`409 gtin_taken`).
+
+    A GTIN names one trade item: two products under one GTIN would let a seller print codes
+    that resolve as another producer's goods. The unique index on `catalogue_product.gtin`
+    backs this check; call it inside the write transaction.
+    """
+    if gtin is None:
+        return
+    if await ProductRow.exists().where((ProductRow.gtin == gtin) & (ProductRow.id != (keep or 0))):
+        raise _gtin_conflict(
+            "gtin_taken",
+            f"GTIN {gtin} đã được dùng cho một sản phẩm khác. Mỗi GTIN chỉ thuộc về một sản "
+            "phẩm: hãy kiểm tra lại mã do GS1 Việt Nam cấp cho cơ sở của bạn.",
+            f"The GTIN {gtin} is already used by another product. A GTIN belongs to one product "
+            "only: please check the code GS1 Vietnam assigned to your producer.",
+        )
+
+
+async def _check_gtin_kept(product_id: int, new: str | None) -> None:
+    """Refuse to change or remove a GTIN once the product has batches (`409 gtin_frozen`).
+
+    Labels printed for its batches carry `/01/<GTIN>/10/<lot>` and EPCIS events name the lot by
+    that GTIN: a code printed once must resolve forever. A product without a GTIN may still gain
+    one (its batches keep their `/t/<code>` labels and gain a Digital Link path).
+    """
+    row = await ProductRow.select(ProductRow.gtin).where(ProductRow.id == product_id).first()
+    current = row["gtin"] if row else None
+    if current is None or new == current:
+        return
+    if await ProductLot.exists().where(ProductLot.product == product_id):
+        raise _gtin_conflict(
+            "gtin_frozen",
+            f"Không thể đổi hay xóa GTIN {current}: sản phẩm đã có lô hàng, và mã QR in trên "
+            "tem của các lô đó mang GTIN này. Nếu đây là một sản phẩm khác, hãy tạo sản phẩm "
+            "mới với GTIN mới.",
+            f"The GTIN {current} cannot be changed or removed: the product has batches, and the "
+            "QR codes printed on their labels carry this GTIN. If this is a different product, "
+            "create a new product with the new GTIN.",
+        )
+
+
+def _gtin_conflict(code: str, message_vi: str, message_en: str) -> Conflict:
+    return Conflict(
+        code, message_vi, message_en, fields=[FieldError("gtin", code, message_vi, message_en)]
+    )
+
+
 async def _product_row(product_id: int) -> dict[str, Any]:
     row = await ProductRow.select().where(ProductRow.id == product_id).first()
     if row is None:
@@ -114,6 +163,7 @@ async def create_product(account: Account, producer_id: int, data: ProductInput)
     await members.require_member(account.id, producer_id)
     fields = _fields(data)
     async with write_transaction():
+        await _check_gtin_free(fields["gtin"])
         slug = await _unique_slug(fields["name"])
         rows = await ProductRow.insert(ProductRow(producer=producer_id, slug=slug, **fields))
         product_id = int(rows[0]["id"])
@@ -144,6 +194,8 @@ async def update_product(account: Account, product_id: int, data: ProductInput) 
     if ocop_changed:
         fields["ocop_verified"] = False
     async with write_transaction():
+        await _check_gtin_kept(product_id, fields["gtin"])
+        await _check_gtin_free(fields["gtin"], keep=product_id)
         await ProductRow.update(**fields, updated_at=datetime.now(UTC)).where(
             ProductRow.id == product_id
         )

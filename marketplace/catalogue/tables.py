@@ -71,6 +71,7 @@ class Product(Table, db=DB, tablename="catalogue_product"):
     unit = Varchar(length=20)
     price_vnd = BigInt()
     stock = Integer(default=0)
+    # GTIN-14; unique when set (index made by a raw migration: one product per GTIN).
     gtin = Varchar(length=14, null=True, default=None)
     status = Varchar(length=10, default="draft", index=True)  # draft | active | archived
     featured = Boolean(default=False)

@@ -165,16 +165,29 @@ def _qr_png(url: str) -> bytes:
 async def digital_link_page(
     request: Request[Any, Any, Any], gtin: FromPath[str], lot: FromPath[str]
 ) -> Response[Any]:
-    """A GS1 Digital Link, answered as GS1 Resolver CE does (see traceability.batches.resolver)."""
+    """A GS1 Digital Link, answered as GS1 Resolver CE does (see traceability.batches.resolver).
+
+    The same URL gives HTML, a redirect or linkset JSON depending on `Accept`, so every answer
+    varies on it; the HTML page and the redirects point to the linkset in a `Link` header, and
+    a redirect's `Location` is absolute (BASE_URL), as a resolver's links are.
+    """
     resolved = await resolve_digital_link(gtin, lot)
+    base_url = request.app.state.settings.base_url
     link_type = request.query_params.get("linkType", "")
     wants_linkset = LINKSET_MEDIA_TYPE in request.headers.get("accept", "")
+    headers = {"vary": _DIGITAL_LINK_VARY}
     if link_type in LINKSET_REQUESTS or (wants_linkset and not link_type):
-        return Response(
-            linkset(request.app.state.settings.base_url, resolved),
-            media_type=LINKSET_MEDIA_TYPE,
-        )
+        return Response(linkset(base_url, resolved), media_type=LINKSET_MEDIA_TYPE, headers=headers)
+    headers["link"] = (
+        f"<{base_url}/01/{resolved.gtin14}/10/{quote(resolved.code, safe='')}?linkType=linkset>; "
+        f'rel="linkset"; type="{LINKSET_MEDIA_TYPE}"'
+    )
     if link_type in resolved.links and link_type != "gs1:defaultLink":
         path, _ = resolved.links[link_type]
-        return Redirect(path, status_code=307)
-    return await _page(request, resolved.code)
+        return Redirect(base_url + path, status_code=307, headers=headers)
+    page = await _page(request, resolved.code)
+    page.headers.update(headers)
+    return page
+
+
+_DIGITAL_LINK_VARY = "Accept, Accept-Language, Cookie"

@@ -198,15 +198,19 @@ async def test_qr_images_carry_the_provenance_url(client, db, app):
 async def test_digital_link_serves_the_same_page_and_resolves_link_types(client, db, app):
     _, code = await journal_batch(gtin=GTIN)
     base = f"/01/{GTIN}/10/{code}"
+    site = app.state.settings.base_url
     page = await client.get(base)
     assert page.status_code == 200 and "Nhật ký sản xuất" in page.text
     no_follow = dict(follow_redirects=False)
     pip = await client.get(f"{base}?linkType=gs1:pip", **no_follow)
-    assert (pip.status_code, pip.headers["location"]) == (307, "/products/buoi-ngoc-lu")
+    assert (pip.status_code, pip.headers["location"]) == (307, f"{site}/products/buoi-ngoc-lu")
     trace = await client.get(f"{base}?linkType=gs1:traceability", **no_follow)
-    assert (trace.status_code, trace.headers["location"]) == (307, f"/t/{code}")
+    assert (trace.status_code, trace.headers["location"]) == (307, f"{site}/t/{code}")
     epcis = await client.get(f"{base}?linkType=gs1:epcis", **no_follow)
-    assert (epcis.status_code, epcis.headers["location"]) == (307, f"/api/v1/batches/{code}/epcis")
+    assert (epcis.status_code, epcis.headers["location"]) == (
+        307,
+        f"{site}/api/v1/batches/{code}/epcis",
+    )
     followed = await client.get(f"{base}?linkType=gs1:epcis")
     assert followed.headers["content-type"].startswith("application/ld+json")
 
