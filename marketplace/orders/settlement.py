@@ -6,7 +6,9 @@ so a webhook, the expiry job and a seller's click on the same order happen one a
 
 A transfer is never lost. For an expired order it revives the order when every line can be
 reserved again; otherwise (or for a cancelled order) the money is recorded on the intent and
-the order is flagged for refund.
+the order is flagged for refund. When an order so flagged is revived later (another transfer,
+the buyer renewing, the seller's "đã nhận tiền" once stock is back), the money counts for it
+and the flag is withdrawn: an order is never both paid and waiting for a refund.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from marketplace.orders.schemas import (
     PAID,
     REQUIRES_PAYMENT,
     SUCCEEDED,
+    UNDERPAID,
 )
 from marketplace.orders.tables import Order as OrderRow
 from marketplace.orders.tables import OrderLine as OrderLineRow
@@ -96,7 +99,13 @@ async def release_lines(order_id: int) -> None:
 
 
 async def revive(order: dict[str, Any], intent: dict[str, Any], now: datetime) -> bool:
-    """Bring an expired order back to life, with a new expiry, if its stock can be reserved."""
+    """Bring an expired order back to life, with a new expiry, if its stock can be reserved.
+
+    Money that arrived while the order was expired (flagged for refund then) now counts for
+    it: the refund flag is withdrawn and the intent is `succeeded` (the order paid) when that
+    money covers the amount, `underpaid` when it does not. An order is never both paid and
+    waiting for a refund.
+    """
     if order["state"] != CANCELED or order["cancel_reason"] != "expired":
         return False
     if not await reserve_lines(order["id"]):
@@ -108,9 +117,25 @@ async def revive(order: dict[str, Any], intent: dict[str, Any], now: datetime) -
         cancel_reason="",
         canceled_at=None,
         stock_reserved=True,
+        needs_refund=False,
     )
-    await update_intent(intent["id"], now, state=REQUIRES_PAYMENT, expires_at=now + PAYMENT_WINDOW)
-    await record_event(intent["id"], "revived")
+    received = int(intent["amount_received_vnd"])
+    state = (
+        REQUIRES_PAYMENT if received == 0 else state_after_receiving(intent["amount_vnd"], received)
+    )
+    await update_intent(
+        intent["id"],
+        now,
+        state=state,
+        expires_at=now + PAYMENT_WINDOW,
+        overpaid=received > intent["amount_vnd"],
+        succeeded_at=now if state == SUCCEEDED else None,
+    )
+    await record_event(intent["id"], "revived", amount_vnd=received or None)
+    if state == SUCCEEDED:
+        await _complete(order["id"], intent["id"], now)
+    elif state == UNDERPAID:
+        await record_event(intent["id"], UNDERPAID, amount_vnd=intent["amount_vnd"] - received)
     return True
 
 
@@ -151,7 +176,7 @@ async def credit_order(
         intent["id"], "transfer_received", amount_vnd=amount_vnd, transfer_id=transfer_id
     )
     if intent["state"] == EXPIRED and await revive(order, intent, now):
-        intent = {**intent, "state": REQUIRES_PAYMENT}
+        intent = await _reread(order["id"])
     if intent["state"] in (EXPIRED, INTENT_CANCELED):
         await _flag_refund(order, intent, received, now)
         return str(intent["state"])
@@ -191,7 +216,10 @@ async def confirm_by_hand(order: dict[str, Any], actor_id: int, now: datetime) -
             "This order is not awaiting payment.",
         )
     if intent["state"] == EXPIRED and await revive(order, intent, now):
-        intent = {**intent, "state": REQUIRES_PAYMENT}
+        intent = await _reread(order["id"])
+        if intent["state"] == SUCCEEDED:  # the late transfer flagged for refund paid it
+            await record_event(intent["id"], "confirmed_by_hand", actor_id=actor_id)
+            return
     if intent["state"] not in WAITING_STATES:
         raise Conflict(
             "order_not_awaiting_payment",
@@ -201,6 +229,12 @@ async def confirm_by_hand(order: dict[str, Any], actor_id: int, now: datetime) -
     await update_intent(intent["id"], now, state=SUCCEEDED, succeeded_at=now)
     await record_event(intent["id"], "confirmed_by_hand", actor_id=actor_id)
     await _complete(order["id"], intent["id"], now)
+
+
+async def _reread(order_id: int) -> dict[str, Any]:
+    intent = await intent_row_of_order(order_id)
+    assert intent is not None  # an intent is never deleted while its order exists
+    return intent
 
 
 async def expire(order: dict[str, Any], now: datetime) -> bool:

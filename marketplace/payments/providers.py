@@ -102,6 +102,10 @@ def _unix_time(text: str | None, per_second: int) -> tuple[str, datetime]:
         raise _timestamp_stale() from None
 
 
+def _is_hex_digest(text: str, length: int) -> bool:
+    return len(text) == length and all(c in "0123456789abcdef" for c in text)
+
+
 def _lowercase_keys(headers: Mapping[str, str]) -> dict[str, str]:
     return {name.lower(): value for name, value in headers.items()}
 
@@ -189,6 +193,8 @@ def verify_casso(
     parts = dict(part.strip().partition("=")[::2] for part in header.split(",") if "=" in part)
     timestamp_text, sent_at = _unix_time(parts.get("t"), 1000)
     given = parts.get("v1", "").lower()
+    if not _is_hex_digest(given, 128):  # refused before the body is even parsed
+        raise _signature_invalid()
     body = json_object(raw_body)
     matches = [
         _same(given, _hmac_hex(checksum_key, f"{timestamp_text}.{serialized}".encode(), "sha512"))
@@ -271,10 +277,14 @@ def verify_payos(raw_body: bytes, *, checksum_key: str) -> None:
     """Accept a payOS webhook whose `signature` matches its `data`."""
     if not checksum_key:
         raise _signature_invalid()  # anyone can compute an HMAC with an empty key
+    # payOS signs the fields of `data`, not the bytes: the body must be parsed first, and
+    # json_object refuses what could not be parsed or signed (deep nesting, lone surrogates).
     body = json_object(raw_body)
     data, given = body.get("data"), body.get("signature")
     if not isinstance(data, dict) or not isinstance(given, str):
         raise body_invalid("data and signature are required")
+    if not _is_hex_digest(given.lower(), 64):
+        raise _signature_invalid()
     if not _same(given.lower(), sign_payos_data(data, checksum_key)):
         raise _signature_invalid()
 

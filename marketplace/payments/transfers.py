@@ -6,6 +6,11 @@ into the producer's own bank account count; the order is found by its reference 
 the normalised transfer message and the amount decides the intent's state
 (`marketplace.orders.settlement.credit_order`). Credits without a known reference wait for
 the seller to assign them ("gán cho đơn").
+
+The receiving account is the producer's account now, or the one an order's QR showed when the
+producer has changed it since: a transfer into that account with that order's reference pays
+it, and any other credit into an account the producer once asked buyers to pay waits for the
+seller as unmatched. Credits into accounts no order ever named are ignored.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from marketplace.errors import Conflict
 from marketplace.orders.schemas import DELIVERY_COD, ReceivedTransfer, TransferOutcome
 from marketplace.orders.settlement import credit_order, lock_order, order_not_found
 from marketplace.orders.tables import Order as OrderRow
+from marketplace.orders.tables import PaymentIntent as PaymentIntentRow
 from marketplace.orders.tables import ReceivedTransfer as TransferRow
 from marketplace.payments.connections import Connection, endpoint
 from marketplace.payments.providers import Transfer
@@ -48,6 +54,26 @@ def _into_account(transfer: Transfer, account: str) -> bool:
         str(transfer.raw.get("virtualAccountNumber") or ""),
     ]
     return _account_key(account) in {_account_key(c) for c in candidates if c}
+
+
+async def _into_intent_account(transfer: Transfer, order_id: int) -> bool:
+    """Whether the transfer went into the account the order's payment QR showed."""
+    row = (
+        await PaymentIntentRow.select(PaymentIntentRow.account)
+        .where(PaymentIntentRow.order == order_id)
+        .first()
+    )
+    return row is not None and _into_account(transfer, str(row["account"]))
+
+
+async def _into_former_account(producer_id: int, transfer: Transfer) -> bool:
+    """Whether the transfer went into an account some order of the producer asked for."""
+    rows = (
+        await PaymentIntentRow.select(PaymentIntentRow.account)
+        .where(PaymentIntentRow.order.producer == producer_id)
+        .distinct()
+    )
+    return any(_into_account(transfer, str(row["account"])) for row in rows)
 
 
 async def _claim(connection: Connection, transfer: Transfer, now: datetime) -> int | None:
@@ -101,9 +127,16 @@ async def _settle(
     if transfer.direction != "in":
         return IGNORED_OUTGOING, None, None
     bank = await payment_account(connection.producer_id)
-    if bank is None or not _into_account(transfer, bank.account):
-        return IGNORED_OTHER_ACCOUNT, None, None
     order_id = await _order_for_message(connection.producer_id, transfer.message)
+    if bank is None or not _into_account(transfer, bank.account):
+        # Not the producer's account now: the QR an order's intent showed may still name the
+        # account it had before a change; money sent there pays that order, and money into
+        # any account the producer ever asked buyers to pay waits for the seller.
+        paid_as_asked = order_id is not None and await _into_intent_account(transfer, order_id)
+        if not paid_as_asked:
+            if not await _into_former_account(connection.producer_id, transfer):
+                return IGNORED_OTHER_ACCOUNT, None, None
+            order_id = None
     if order_id is None:
         earlier = await _reported_before(connection, transfer, transfer_id)
         if earlier is not None:

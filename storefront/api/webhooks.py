@@ -13,9 +13,11 @@ import msgspec
 from litestar import Request, post
 from litestar.params import FromPath
 
-from marketplace.payments.webhooks import receive_webhook
+from marketplace.errors import ApplicationError
+from marketplace.payments.webhooks import authenticate_webhook, record_webhook
 from storefront import ratelimit
 from storefront.app_state import counters
+from storefront.clients import client_address
 
 
 class WebhookAck(msgspec.Struct):
@@ -37,12 +39,23 @@ class WebhookAck(msgspec.Struct):
 async def receive_payment_webhook(
     request: Request[Any, Any, Any], provider: FromPath[str], endpoint_id: FromPath[str]
 ) -> WebhookAck:
-    """Authenticate a provider's webhook and record the transfers it reports (idempotent)."""
+    """Authenticate a provider's webhook and record the transfers it reports (idempotent).
+
+    A request that fails authentication counts against its client address only; past that
+    limit the address gets 429. Authenticated deliveries count against their endpoint.
+    """
+    raw_body = await request.body()
+    try:
+        webhook = await authenticate_webhook(provider, endpoint_id, dict(request.headers), raw_body)
+    except ApplicationError:
+        await ratelimit.enforce(
+            counters(request), ratelimit.WEBHOOK_FAILURES_PER_ADDRESS, client_address(request)
+        )
+        raise
     await ratelimit.enforce(
         counters(request), ratelimit.WEBHOOK_PER_ENDPOINT, f"{provider}:{endpoint_id}"
     )
-    raw_body = await request.body()
-    outcomes = await receive_webhook(provider, endpoint_id, dict(request.headers), raw_body)
+    outcomes = await record_webhook(webhook)
     duplicates = sum(outcome.duplicate for outcome in outcomes)
     return WebhookAck(
         success=True,

@@ -165,7 +165,7 @@ async def test_a_signed_payos_ping_that_reports_no_payment_is_acknowledged(clien
     await _nothing_recorded(order)
 
 
-async def test_webhooks_are_rate_limited_per_endpoint(client):
+async def test_failing_webhook_requests_are_rate_limited_per_address(client):
     path = "/api/v1/payments/webhooks/sepay/guessing-endpoints"
     statuses = [
         (
