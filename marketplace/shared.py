@@ -85,6 +85,12 @@ _UNLOCK = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 """
+_TAKE_BACK = """
+if redis.call('EXISTS', KEYS[1]) == 1 and tonumber(redis.call('GET', KEYS[1])) > 0 then
+    return redis.call('DECR', KEYS[1])
+end
+return 0
+"""
 _RENEW = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0
@@ -104,6 +110,10 @@ class Counters:
     async def reset(self, key: str) -> None:
         raise NotImplementedError
 
+    async def take_back(self, key: str) -> None:
+        """Uncount one hit of the current window (an attempt that turned out legitimate)."""
+        raise NotImplementedError
+
 
 @dataclass
 class MemoryCounters(Counters):
@@ -121,6 +131,11 @@ class MemoryCounters(Counters):
 
     async def reset(self, key: str) -> None:
         self._windows.pop(key, None)
+
+    async def take_back(self, key: str) -> None:
+        if key in self._windows:
+            started, count = self._windows[key]
+            self._windows[key] = (started, max(0, count - 1))
 
     def _forget_expired(self, now: float, window_seconds: int) -> None:
         for key in [k for k, (t, _) in self._windows.items() if now - t >= window_seconds]:
@@ -142,6 +157,10 @@ class RedisCounters(Counters):
 
     async def reset(self, key: str) -> None:
         await self.redis.delete(self.namespace + key)
+
+    async def take_back(self, key: str) -> None:
+        # only an existing window: DECR on a missing key would make one without an expiry
+        await self.redis.eval(_TAKE_BACK, 1, self.namespace + key)
 
 
 # ---------------------------------------------------------------------------------------------

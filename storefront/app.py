@@ -22,7 +22,7 @@ from storefront import logs
 from storefront.api.money import TYPE_DECODERS, DongSchemaPlugin
 from storefront.api.problems import ProblemResponsesPlugin
 from storefront.background import periodically
-from storefront.errors import EXCEPTION_HANDLERS
+from storefront.errors import EXCEPTION_HANDLERS, BodyDecodingRequest
 from storefront.health import get_health, get_liveness
 from storefront.middleware import (
     BearerAwareCSRFMiddleware,
@@ -118,6 +118,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         lifespan=[lifespan],
         request_max_body_size=12 * 1024 * 1024,
+        request_class=BodyDecodingRequest,  # JSON bodies nested too deeply are a 400
         debug=settings.debug,
     )
     app.state.shared = shared

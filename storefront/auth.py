@@ -59,6 +59,19 @@ async def require_account(connection: ASGIConnection[Any, Any, Any, Any]) -> Acc
     return account
 
 
+async def require_session_account(connection: ASGIConnection[Any, Any, Any, Any]) -> Account:
+    """The account signed in with the session cookie: a bearer token may not do this (so a
+    leaked token cannot mint more tokens that outlive its own revocation)."""
+    if is_bearer_request(connection.scope):
+        await require_account(connection)  # an invalid token is still 401 token_invalid
+        raise PermissionDenied(
+            "session_required",
+            "Việc này cần đăng nhập bằng trình duyệt, không dùng được mã truy cập API.",
+            "This needs a browser sign-in; an API token may not do it.",
+        )
+    return await require_account(connection)
+
+
 async def require_officer(connection: ASGIConnection[Any, Any, Any, Any]) -> Account:
     account = await require_account(connection)
     if not account.is_officer:

@@ -108,6 +108,58 @@ def _as_application_error(exc: Exception) -> ApplicationError:
     return error
 
 
+# No Langso body nests anywhere near this deep; a thousand levels would exhaust the decoder's
+# recursion (RecursionError, a 500) or whatever walks the value afterwards.
+MAX_BODY_DEPTH = 64
+
+
+def _body_too_deep() -> ApplicationError:
+    return ApplicationError(
+        "bad_request",
+        f"Dữ liệu gửi lên lồng nhau quá sâu (tối đa {MAX_BODY_DEPTH} cấp).",
+        f"The request body is nested too deeply (at most {MAX_BODY_DEPTH} levels).",
+    )
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether `value` (decoded JSON or MessagePack) nests more than `limit` levels, walked
+    without recursion."""
+    pending: list[tuple[Any, int]] = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict | list | tuple):
+            if depth > limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            pending.extend((child, depth + 1) for child in children)
+    return False
+
+
+class BodyDecodingRequest(Request[Any, Any, Any]):
+    """Litestar's request whose JSON and MessagePack bodies are refused (400 `bad_request`)
+    when nested too deeply, instead of the decoder's RecursionError becoming a 500. Only body
+    decoding is covered: a RecursionError anywhere else stays our bug. (Text with a lone
+    surrogate is already refused by msgspec as malformed JSON, a 400.)"""
+
+    async def json(self) -> Any:
+        try:
+            value = await super().json()
+        except RecursionError:
+            raise _body_too_deep() from None
+        if _deeper_than(value, MAX_BODY_DEPTH):
+            raise _body_too_deep()
+        return value
+
+    async def msgpack(self) -> Any:
+        try:
+            value = await super().msgpack()
+        except RecursionError:
+            raise _body_too_deep() from None
+        if _deeper_than(value, MAX_BODY_DEPTH):
+            raise _body_too_deep()
+        return value
+
+
 def _validation_error(exc: ValidationException) -> InvalidInput:
     fields: list[FieldError] = []
     for item in exc.extra if isinstance(exc.extra, list) else []:

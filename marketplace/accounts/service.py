@@ -17,7 +17,7 @@ from marketplace.accounts.passwords import (
 from marketplace.accounts.tables import ApiToken, ResetCode, User
 from marketplace.db import write_transaction
 from marketplace.errors import Conflict, NotFound, PermissionDenied, Unauthenticated, invalid_field
-from marketplace.phones import parse_phone
+from marketplace.phones import lookup_phone, parse_phone
 from marketplace.text import normalize
 
 RESET_CODE_LIFETIME = timedelta(hours=24)
@@ -139,7 +139,7 @@ _LOGIN_FAILED = (
 async def authenticate(phone: str, password: str) -> Account:
     """The account whose phone and password these are; the same error for either mistake."""
     try:
-        e164 = parse_phone(phone)
+        e164 = lookup_phone(phone)
     except Exception:
         raise Unauthenticated(*_LOGIN_FAILED) from None
     row = await User.select(User.id, User.password_hash).where(User.phone == e164).first()
@@ -153,9 +153,12 @@ async def authenticate(phone: str, password: str) -> Account:
 
 
 async def log_out_everywhere(user_id: int) -> None:
-    """End every session of this account, on every device."""
+    """End every session of this account, on every device, and revoke its API tokens."""
     async with write_transaction():
         await User.update({User.session_epoch: User.session_epoch + 1}).where(User.id == user_id)
+        await ApiToken.update({ApiToken.revoked_at: datetime.now(UTC)}).where(
+            (ApiToken.user == user_id) & ApiToken.revoked_at.is_null()
+        )
 
 
 async def change_password(user_id: int, current_password: str, new_password: str) -> None:
@@ -189,7 +192,8 @@ async def _require_may_reset(issuer: Account, target: Account) -> None:
     - An officer's account: only a national officer.
     - A seller's account: an officer covering the province of every producer the person
       works for, or an owner of every one of those producers.
-    - An account that works for no producer: any officer.
+    - An account that works for no producer: only a national officer (a provincial officer
+      answers for the producers of the province, not for anyone who asks).
     """
     from marketplace.catalogue.members import OWNER, memberships
 
@@ -205,8 +209,16 @@ async def _require_may_reset(issuer: Account, target: Account) -> None:
     held = await memberships(target.id)
     if issuer.is_officer:
         provinces = {m.province_code for m in held}
-        if national or not provinces or provinces == {issuer.officer_province_code}:
+        if national or (provinces and provinces == {issuer.officer_province_code}):
             return
+        if not provinces:
+            raise PermissionDenied(
+                "reset_not_allowed",
+                "Người này không làm việc cho cơ sở nào trong tỉnh của bạn: bạn không được cấp "
+                "mã đặt lại mật khẩu cho tài khoản này.",
+                "This person works for no producer of your province: you may not issue a "
+                "reset code for this account.",
+            )
         raise PermissionDenied(
             "officer_other_province",
             "Người này làm việc cho cơ sở ở tỉnh khác: chỉ cán bộ tỉnh đó mới được cấp mã.",
@@ -229,7 +241,7 @@ async def issue_reset_code(issuer: Account, target_phone: str) -> str:
     There is no SMS: an officer, or an owner of a producer the person works for, hands the code
     over in person or by phone.
     """
-    target = await account_by_phone(parse_phone(target_phone))
+    target = await account_by_phone(lookup_phone(target_phone))
     await _require_may_reset(issuer, target)
     code = codes.new_code("", 8)
     async with write_transaction():
@@ -254,7 +266,7 @@ async def reset_password(phone: str, code: str, new_password: str) -> None:
         "The reset code is wrong or has expired.",
     )
     try:
-        e164 = parse_phone(phone)
+        e164 = lookup_phone(phone)
     except Exception:
         raise wrong from None
     user = await User.select(User.id).where(User.phone == e164).first()
@@ -291,12 +303,29 @@ class TokenInfo:
     last_used_at: datetime | None
 
 
+TOKEN_NAME_MAX = 100
+
+
 async def create_api_token(user_id: int, name: str) -> tuple[TokenInfo, str]:
     """A new bearer token for the seller's own tools; the secret is shown only this once."""
+    if any(ch == "\x00" or (ord(ch) < 32 and ch not in "\t\n\r") for ch in name):
+        raise invalid_field(
+            "name",
+            "token_name_invalid",
+            "Tên mã truy cập có ký tự điều khiển không hợp lệ.",
+            "The token name contains a control character that is not allowed.",
+        )
     label = normalize(name)
-    if not label or len(label) > 100:
+    if not label:
         raise invalid_field(
             "name", "token_name_invalid", "Vui lòng đặt tên cho mã truy cập.", "Name the token."
+        )
+    if len(label) > TOKEN_NAME_MAX:
+        raise invalid_field(
+            "name",
+            "token_name_too_long",
+            f"Tên mã truy cập dài tối đa {TOKEN_NAME_MAX} ký tự.",
+            f"The token name may be at most {TOKEN_NAME_MAX} characters long.",
         )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     async with write_transaction():

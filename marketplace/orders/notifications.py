@@ -3,14 +3,25 @@
 A producer may set a URL: every new order and every order turning paid is then queued in an
 outbox row in the same transaction as the order change, and `deliver_notifications` POSTs it
 as JSON signed with HMAC-SHA256 (`X-Langso-Signature`), retrying with exponential back-off.
+
+The URL must be https:// to a public host (no SSRF into our own network): a host written as a
+private, loopback, link-local, multicast, reserved or unspecified address, or `localhost`, is
+refused when saved; at send time the host is resolved and a message is not sent if any address
+is such (DNS rebinding), and the connection goes to the address that was checked. Local tests
+and development may set LANGSO_NOTIFICATIONS_ALLOW_LOOPBACK=1 to send to 127.0.0.1 (http too).
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
+import ipaddress
 import json
+import logging
+import os
 import secrets
+import socket
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -33,6 +44,7 @@ from marketplace.orders.tables import Order as OrderRow
 from marketplace.payments.sealing import SealError, seal, unseal
 
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+log = logging.getLogger("langso.notifications")
 
 
 async def _last_seen(user_id: int, producer_id: int) -> datetime:
@@ -77,8 +89,10 @@ SEND_TIMEOUT_SECONDS = 5.0
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_RETRY = timedelta(hours=6)
 SIGNATURE_HEADER = "X-Langso-Signature"
-_LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
+ALLOW_LOOPBACK_ENV = "LANGSO_NOTIFICATIONS_ALLOW_LOOPBACK"
 _BATCH = 50
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 def _url_invalid() -> InvalidInput:
@@ -90,20 +104,100 @@ def _url_invalid() -> InvalidInput:
     )
 
 
+def _url_not_public() -> InvalidInput:
+    return invalid_field(
+        "notification_url",
+        "notification_url_not_public",
+        "Địa chỉ nhận thông báo phải là một máy chủ công khai trên Internet, không phải "
+        "localhost hay địa chỉ IP nội bộ (127.x, 10.x, 192.168.x, 169.254.x…).",
+        "The notification address must be a public Internet server, not localhost or a "
+        "private IP address (127.x, 10.x, 192.168.x, 169.254.x…).",
+    )
+
+
+def _loopback_allowed() -> bool:
+    return os.environ.get(ALLOW_LOOPBACK_ENV) == "1"
+
+
+def _is_forbidden(address: IPAddress) -> bool:
+    """Addresses a notification may never reach: anything but the public Internet."""
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded = address.ipv4_mapped or address.sixtofour
+        if embedded is not None and _is_forbidden(embedded):
+            return True
+    if address.is_loopback and _loopback_allowed():
+        return False
+    return (
+        address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_multicast
+        or address.is_reserved
+        or address.is_unspecified
+        or not address.is_global
+    )
+
+
+def _literal_address(host: str) -> IPAddress | None:
+    """The address when `host` is an IP literal, including forms such as `127.1` or
+    `2130706433` that resolvers read as IPv4 addresses."""
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    if host and all(ch in "0123456789abcdefx." for ch in host.lower()) and host[0].isdigit():
+        try:
+            return ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return None
+    return None
+
+
+def _is_local_name(host: str) -> bool:
+    return host == "localhost" or host.endswith(".localhost")
+
+
 def clean_notification_url(raw: str) -> str:
-    """The URL when it is https:// (or http:// to 127.0.0.1/localhost for testing)."""
+    """The URL when it is https:// to a public host (see the module's docstring)."""
     url = raw.strip()
     if not url or len(url) > 500 or any(ch.isspace() for ch in url):
         raise _url_invalid()
     try:
         parts = urlsplit(url)
-        host = parts.hostname or ""
+        host = (parts.hostname or "").rstrip(".")
+        parts.port  # noqa: B018 - a port that is not a number raises ValueError
     except ValueError:
         raise _url_invalid() from None
-    local = parts.scheme == "http" and host in _LOCAL_HOSTS
-    if not host or parts.username or parts.password or not (parts.scheme == "https" or local):
+    address = _literal_address(host)
+    loopback = (address is not None and address.is_loopback) or _is_local_name(host)
+    local_test = loopback and _loopback_allowed() and parts.scheme in ("http", "https")
+    if not host or parts.username or parts.password or not (parts.scheme == "https" or local_test):
         raise _url_invalid()
+    if local_test:
+        return url
+    if _is_local_name(host) or (address is not None and _is_forbidden(address)):
+        raise _url_not_public()
     return url
+
+
+async def _checked_address(url: str) -> tuple[IPAddress | None, str]:
+    """The address to connect to for `url`, resolved now, or None and why not: a host that
+    does not resolve, or resolves to any address that is not public (DNS rebinding)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").rstrip(".")
+    if _is_local_name(host) and not _loopback_allowed():
+        return None, "refused: host is not public"
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as error:
+        return None, f"cannot resolve host: {error}"[:300]
+    addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
+    if not addresses:
+        return None, "cannot resolve host"
+    if any(_is_forbidden(address) for address in addresses):
+        return None, "refused: host resolves to a private or reserved address"
+    return addresses[0], ""
 
 
 async def notification_url(producer_id: int) -> str | None:
@@ -243,8 +337,22 @@ async def _post(client: httpx.AsyncClient, row: dict[str, Any], secret: str, now
         SIGNATURE_HEADER: signature(secret, int(now.timestamp()), body),
         "User-Agent": "Langso-Notifications/1",
     }
+    address, refused = await _checked_address(row["url"])
+    if address is None:
+        log.warning(
+            "order notification not sent",
+            extra={"producer": row["producer"], "notification": row["id"], "reason": refused},
+        )
+        return refused
+    # Connect to the address just checked (not a second lookup an attacker could answer
+    # differently); the Host header and TLS name stay the URL's host.
+    url = httpx.URL(row["url"])
+    headers["Host"] = url.netloc.decode("ascii")
+    pinned = url.copy_with(host=str(address))
     try:
-        response = await client.post(row["url"], content=body, headers=headers)
+        response = await client.post(
+            pinned, content=body, headers=headers, extensions={"sni_hostname": url.host}
+        )
     except httpx.HTTPError as error:
         return f"{type(error).__name__}: {error}"[:300]
     return "" if response.is_success else f"HTTP {response.status_code}"

@@ -11,7 +11,7 @@ from litestar.params import FromPath, JSONBody
 
 from marketplace.accounts import service
 from marketplace.catalogue.members import memberships
-from storefront.auth import require_account
+from storefront.auth import require_account, require_session_account
 
 
 class MembershipOut(msgspec.Struct):
@@ -75,7 +75,7 @@ class AccountsApi(Controller):
         self, request: Request[Any, Any, Any], data: JSONBody[ApiTokenCreate]
     ) -> ApiTokenCreated:
         """A new token; its secret is in this answer only."""
-        account = await require_account(request)
+        account = await require_session_account(request)
         token, secret = await service.create_api_token(account.id, data.name)
         return ApiTokenCreated(token=msgspec.convert(token.__dict__, ApiTokenOut), secret=secret)
 

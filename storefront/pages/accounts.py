@@ -13,7 +13,7 @@ from marketplace.catalogue.members import memberships
 from marketplace.errors import ApplicationError
 from storefront import ratelimit
 from storefront.app_state import counters
-from storefront.auth import end_session, require_account, start_session
+from storefront.auth import end_session, require_account, require_session_account, start_session
 from storefront.clients import client_address
 from storefront.pages.forms import form_with_errors
 
@@ -75,6 +75,10 @@ class AccountPages(Controller):
                 request, "accounts/login.html", error, {"form": form, "next": target}
             )
         await ratelimit.forgive(counters(request), ratelimit.LOGIN_PER_PHONE, phone.strip())
+        # Only failures count per address: many buyers share one carrier-NAT address.
+        await ratelimit.take_back(
+            counters(request), ratelimit.LOGIN_PER_ADDRESS, client_address(request)
+        )
         start_session(request, account)
         return Redirect(target)
 
@@ -113,7 +117,7 @@ class AccountPages(Controller):
     async def create_token(
         self, request: Request[Any, Any, Any], data: URLEncodedBody[dict[str, str]]
     ) -> Template:
-        account = await require_account(request)
+        account = await require_session_account(request)  # a token cannot make tokens
         try:
             _, secret = await service.create_api_token(account.id, data.get("name", ""))
         except ApplicationError as error:

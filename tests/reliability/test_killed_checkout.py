@@ -107,8 +107,8 @@ async def _catalogue() -> Catalogue:
     }
     webhooks = {}
     for producer_id in (first, second):
-        # Refused at once: deliveries fail and stay queued, which is all this test needs.
-        await set_notification_url(seller, producer_id, "http://127.0.0.1:9/don-hang")
+        # Never resolves: deliveries fail and stay queued, which is all this test needs.
+        await set_notification_url(seller, producer_id, "https://langso-test.invalid/don-hang")
         connection = await connect_provider(seller, producer_id, "sepay", SEPAY)
         webhooks[producer_id] = f"/api/v1/payments/webhooks/sepay/{connection.endpoint_id}"
     accounts = {first: "0123456789", second: "9876543210"}

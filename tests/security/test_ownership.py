@@ -533,7 +533,7 @@ async def test_self_service_writes_need_a_login(db: None) -> None:
 
 
 async def test_reset_codes_are_issued_only_by_officers_or_owners(db: None) -> None:
-    await people()
+    await seller_product()  # the seller works for a producer of the officer's province
     app = create_app(load_settings())
     browsers = await _browsers(app, {"buyer", "other_seller", "officer"})
     try:

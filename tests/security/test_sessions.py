@@ -8,7 +8,15 @@ from typing import Any
 from marketplace.config import load_settings
 from storefront.app import create_app
 from storefront.sessions import COOKIE
-from tests.security.world import PASSWORD, PHONES, logged_in, page_token, people, seller_product
+from tests.security.world import (
+    PASSWORD,
+    PHONES,
+    _producer,
+    logged_in,
+    page_token,
+    people,
+    seller_product,
+)
 
 LOGIN = {"phone": PHONES["buyer"], "password": PASSWORD}
 
@@ -140,7 +148,9 @@ async def test_log_out_everywhere_ends_every_session_of_the_account(db: None) ->
 
 
 async def test_a_password_reset_ends_every_session(db: None) -> None:
-    await people()
+    accounts = await people()
+    # The officer of province 37 resets accounts of that province's producers only.
+    await _producer(accounts["buyer"], "Cơ sở Nem chua Ngọc Lũ", "37", "13540")
     app = create_app(load_settings())
     officer, officer_token = await logged_in(app, PHONES["officer"])
     buyer, _ = await logged_in(app, PHONES["buyer"])

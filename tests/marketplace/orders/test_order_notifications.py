@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import json
+import os
 import re
 import threading
 from collections.abc import Iterator
@@ -50,9 +51,16 @@ def receiver(status: int = 200) -> Iterator[Receiver]:
     record.url = f"http://127.0.0.1:{server.server_address[1]}/langso/orders"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    # Notifications go only to public hosts; this local receiver is the documented exception.
+    previous = os.environ.get(notifications.ALLOW_LOOPBACK_ENV)
+    os.environ[notifications.ALLOW_LOOPBACK_ENV] = "1"
     try:
         yield record
     finally:
+        if previous is None:
+            os.environ.pop(notifications.ALLOW_LOOPBACK_ENV, None)
+        else:
+            os.environ[notifications.ALLOW_LOOPBACK_ENV] = previous
         server.shutdown()
         server.server_close()
         thread.join()
