@@ -192,8 +192,8 @@ async def _require_may_reset(issuer: Account, target: Account) -> None:
     - An officer's account: only a national officer.
     - A seller's account: an officer covering the province of every producer the person
       works for, or an owner of every one of those producers.
-    - An account that works for no producer: only a national officer (a provincial officer
-      answers for the producers of the province, not for anyone who asks).
+    - An account that works for no producer (a farmer who forgot the password before
+      registering a producer): any officer, the one nearby being who they can go to.
     """
     from marketplace.catalogue.members import OWNER, memberships
 
@@ -209,16 +209,8 @@ async def _require_may_reset(issuer: Account, target: Account) -> None:
     held = await memberships(target.id)
     if issuer.is_officer:
         provinces = {m.province_code for m in held}
-        if national or (provinces and provinces == {issuer.officer_province_code}):
+        if national or not provinces or provinces == {issuer.officer_province_code}:
             return
-        if not provinces:
-            raise PermissionDenied(
-                "reset_not_allowed",
-                "Người này không làm việc cho cơ sở nào trong tỉnh của bạn: bạn không được cấp "
-                "mã đặt lại mật khẩu cho tài khoản này.",
-                "This person works for no producer of your province: you may not issue a "
-                "reset code for this account.",
-            )
         raise PermissionDenied(
             "officer_other_province",
             "Người này làm việc cho cơ sở ở tỉnh khác: chỉ cán bộ tỉnh đó mới được cấp mã.",

@@ -4,9 +4,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from marketplace.accounts.service import issue_reset_code, sign_up
+from marketplace.accounts.service import sign_up
 from marketplace.accounts.tables import User
-from marketplace.errors import InvalidInput, PermissionDenied
+from marketplace.errors import InvalidInput
 from marketplace.orders import carts
 from marketplace.orders.checkout import place_orders
 from marketplace.orders.schemas import Buyer
@@ -51,14 +51,3 @@ async def test_an_account_made_before_the_rule_still_logs_in(client):
     response = await submit(client, "/login", {"phone": "+1 415 555 0100", "password": PASSWORD})
     assert response.status_code == 200
     assert "Khách cũ" in (await client.get("/account")).text
-
-
-async def test_a_provincial_officer_cannot_reset_an_account_without_a_producer(db):
-    officer = await sign_up(
-        "0988000037", PASSWORD, "Cán bộ Ninh Bình", is_officer=True, officer_province_code="37"
-    )
-    await User.insert(User(phone="+14155550100", display_name="Người lạ", password_hash="x"))
-    with pytest.raises(PermissionDenied) as refused:
-        await issue_reset_code(officer, "+1 415 555 0100")
-    assert refused.value.code == "reset_not_allowed"
-    assert "không làm việc cho cơ sở nào trong tỉnh của bạn" in refused.value.message_vi
