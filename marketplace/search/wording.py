@@ -86,7 +86,7 @@ def _province_follows(typed: list[Word], start: int, open_ended: bool) -> bool:
     return False
 
 
-def generic_positions(typed: list[Word]) -> set[int]:
+def _generic_positions(typed: list[Word]) -> set[int]:
     """Indices of the words that belong to a generic phrase."""
     found: set[int] = set()
     for start in range(len(typed)):
@@ -101,7 +101,7 @@ def optional_words(typed: list[Word]) -> list[Word]:
     """The generic words, when other words are typed: those decide what matches, and the
     generic ones only rank ("đặc sản ninh bình": Ninh Bình's products, those that say "đặc
     sản" first). Typed alone, generic words are ordinary words."""
-    generic = generic_positions(typed)
+    generic = _generic_positions(typed)
     if len(generic) == len(typed):
         return []
     return [typed[i] for i in sorted(generic)]

@@ -2,19 +2,6 @@
 
 import pytest
 
-from marketplace import search
-from tests.search_fixtures import CATALOGUE
-
-
-async def load_catalogue(product_ids):
-    return [d for d in CATALOGUE if product_ids is None or d.product_id in product_ids]
-
-
-@pytest.fixture
-async def indexed(db):
-    search.use_meilisearch(None)
-    await search.reindex(load_catalogue)
-
 
 async def test_search_answers_hits_facets_total_and_time(client, indexed):
     response = await client.get("/api/v1/search", params={"q": "buoi ngoc lu"})
