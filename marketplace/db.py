@@ -62,6 +62,26 @@ async def write_transaction() -> AsyncIterator[None]:
             yield
 
 
+async def claim(*keys: str) -> None:
+    """Make a check-then-insert on unique `keys` safe against a concurrent one (call it inside
+    `write_transaction()`, before the check).
+
+    On PostgreSQL two transactions can both find a phone, slug or GTIN free and both insert it:
+    the unique index then fails the second with an error the user would see as a 500. A
+    transaction-scoped advisory lock per key makes the second wait and find the first's row, so
+    it answers the same 409 as a later request would. On SQLite, writes are already one at a
+    time (IMMEDIATE, behind the write lock).
+    """
+    if DB.current_transaction.get() is None:
+        raise RuntimeError("claim() belongs inside write_transaction()")
+    if isinstance(DB, SQLiteEngine):
+        return
+    from piccolo.querystring import QueryString
+
+    for key in sorted(set(keys)):  # one order everywhere: no deadlock between two claims
+        await DB.run_querystring(QueryString("SELECT pg_advisory_xact_lock(hashtext({}))", key))
+
+
 @asynccontextmanager
 async def reading() -> AsyncIterator[None]:
     """Run several reads on one connection (on SQLite each query would open its own)."""

@@ -15,7 +15,7 @@ from marketplace.accounts.passwords import (
     verify_password,
 )
 from marketplace.accounts.tables import ApiToken, ResetCode, User
-from marketplace.db import write_transaction
+from marketplace.db import claim, write_transaction
 from marketplace.errors import Conflict, NotFound, PermissionDenied, Unauthenticated, invalid_field
 from marketplace.phones import lookup_phone, parse_phone
 from marketplace.text import normalize
@@ -83,6 +83,7 @@ async def sign_up(
     check_strength(password)
     password_hash = await hash_password(password)
     async with write_transaction():
+        await claim(f"phone:{e164}")
         if await User.exists().where(User.phone == e164):
             raise Conflict(
                 "phone_taken",

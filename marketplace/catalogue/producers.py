@@ -13,7 +13,7 @@ from marketplace.catalogue.schemas import PRODUCER_KINDS, ProducerInput, Produce
 from marketplace.catalogue.tables import Producer as ProducerRow
 from marketplace.catalogue.tables import Product as ProductRow
 from marketplace.catalogue.validation import base_slug, check_point, check_text, clean_name
-from marketplace.db import write_transaction
+from marketplace.db import claim, write_transaction
 from marketplace.errors import invalid_field
 from marketplace.phones import parse_phone
 from marketplace.text import fold
@@ -78,6 +78,7 @@ def _fields(data: ProducerInput) -> dict[str, Any]:
 
 async def _unique_slug(name: str) -> str:
     base = base_slug(name)
+    await claim(f"producer-slug:{base}")
     slug, number = base, 1
     while await ProducerRow.exists().where(ProducerRow.slug == slug):
         number += 1

@@ -17,7 +17,7 @@ from marketplace.catalogue.schemas import STATUSES, UNITS, Product, ProductInput
 from marketplace.catalogue.tables import Product as ProductRow
 from marketplace.catalogue.tables import ProductLot
 from marketplace.catalogue.validation import base_slug, check_text, clean_name
-from marketplace.db import write_transaction
+from marketplace.db import claim, write_transaction
 from marketplace.errors import Conflict, FieldError, NotFound, invalid_field
 from marketplace.gs1 import validate_gtin
 
@@ -79,6 +79,7 @@ def _fields(data: ProductInput) -> dict[str, Any]:
 
 async def _unique_slug(name: str, keep: int | None = None) -> str:
     base = base_slug(name)
+    await claim(f"product-slug:{base}")
     slug, number = base, 1
     while await ProductRow.exists().where(
         (ProductRow.slug == slug) & (ProductRow.id != (keep or 0))
@@ -97,6 +98,7 @@ async def _check_gtin_free(gtin: str | None, keep: int | None = None) -> None:
     """
     if gtin is None:
         return
+    await claim(f"gtin:{gtin}")
     if await ProductRow.exists().where((ProductRow.gtin == gtin) & (ProductRow.id != (keep or 0))):
         raise _gtin_conflict(
             "gtin_taken",

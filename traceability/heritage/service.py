@@ -14,7 +14,7 @@ from typing import Any
 from piccolo.columns import Column
 
 from marketplace.accounts.service import Account, require_officer_for
-from marketplace.db import write_transaction
+from marketplace.db import claim, write_transaction
 from marketplace.errors import Conflict
 from traceability.heritage import queries
 from traceability.heritage.lunar import check_lunar_date
@@ -46,6 +46,7 @@ async def site_for_officer(officer: Account, site_id: int) -> SiteRecord:
 
 async def _check_slug_free(slug: str, site_id: int | None = None) -> None:
     """A slug printed once must keep pointing at its site: no reuse of anyone's old slug."""
+    await claim(f"site-slug:{slug}")
     taken = await Site.exists().where(Site.slug == slug)
     retired = await OldSlug.select(OldSlug.site).where(OldSlug.slug == slug).first()
     if taken or (retired is not None and retired["site"] != site_id):
