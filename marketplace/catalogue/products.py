@@ -6,6 +6,7 @@ so the index can never miss a change that was committed.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Any
 
@@ -173,36 +174,71 @@ async def create_product(account: Account, producer_id: int, data: ProductInput)
     return await get_product(product_id)
 
 
-async def update_product(account: Account, product_id: int, data: ProductInput) -> Product:
+async def update_product(
+    account: Account,
+    product_id: int,
+    data: ProductInput,
+    *,
+    only: Collection[str] | None = None,
+    stock_seen: int | None = None,
+) -> Product:
     """Replace a product's editable fields. Its slug stays: links to it must keep working.
 
+    `only` names the fields to write (an API PATCH); the others keep their stored values, so a
+    concurrent change to them is not undone. Stock is sold while a seller edits: with
+    `stock_seen` (the stock the seller's form showed), an unchanged stock field leaves the
+    stock alone, and a changed one is refused (`409 stock_changed`) if buyers took some since.
     Changing the OCOP certificate withdraws the officer's verification until it is checked again.
     """
     from marketplace.catalogue.queries import get_product
 
-    current = await _product_row(product_id)
-    await members.require_member(account.id, current["producer"])
     fields = _fields(data)
-    ocop_changed = any(
-        fields[key] != current[key]
-        for key in (
-            "ocop_stars",
-            "ocop_decision_no",
-            "ocop_decision_date",
-            "ocop_group",
-            "ocop_set",
-        )
-    )
-    if ocop_changed:
-        fields["ocop_verified"] = False
+    if only is not None:
+        fields = {key: value for key, value in fields.items() if key in only}
     async with write_transaction():
-        await _check_gtin_kept(product_id, fields["gtin"])
-        await _check_gtin_free(fields["gtin"], keep=product_id)
+        current = await _product_row(product_id)
+        await members.require_member(account.id, current["producer"])
+        if stock_seen is not None and "stock" in fields:
+            if fields["stock"] == stock_seen:
+                del fields["stock"]  # the seller did not touch it: keep what sales left
+            elif current["stock"] != stock_seen:
+                raise _stock_changed(int(current["stock"]), str(current["unit"]))
+        if any(
+            key in fields and fields[key] != current[key]
+            for key in (
+                "ocop_stars",
+                "ocop_decision_no",
+                "ocop_decision_date",
+                "ocop_group",
+                "ocop_set",
+            )
+        ):
+            fields["ocop_verified"] = False
+        if "gtin" in fields:
+            await _check_gtin_kept(product_id, fields["gtin"])
+            await _check_gtin_free(fields["gtin"], keep=product_id)
         await ProductRow.update(**fields, updated_at=datetime.now(UTC)).where(
             ProductRow.id == product_id
         )
         await reindex_product(product_id)
     return await get_product(product_id)
+
+
+def _stock_changed(stock: int, unit: str) -> Conflict:
+    message_vi = (
+        f"Số lượng còn vừa thay đổi (nay còn {stock} {unit}) vì có khách đặt mua trong lúc bạn "
+        "sửa. Hãy kiểm tra lại số lượng rồi bấm Lưu lần nữa."
+    )
+    message_en = (
+        f"The stock changed while you were editing (now {stock} {unit}): buyers ordered some. "
+        "Please check the quantity and save again."
+    )
+    return Conflict(
+        "stock_changed",
+        message_vi,
+        message_en,
+        fields=[FieldError("stock", "stock_changed", message_vi, message_en)],
+    )
 
 
 async def archive_product(account: Account, product_id: int) -> Product:

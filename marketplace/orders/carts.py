@@ -12,7 +12,7 @@ from typing import Any
 
 from marketplace.catalogue import lots
 from marketplace.catalogue.queries import get_product
-from marketplace.db import reading, write_transaction
+from marketplace.db import claim, reading, write_transaction
 from marketplace.errors import Conflict, NotFound, invalid_field
 from marketplace.orders.schemas import Cart, CartGroup, CartLine
 from marketplace.orders.tables import Cart as CartRow
@@ -72,6 +72,7 @@ def _line(row: dict[str, Any], recalled: set[str]) -> CartLine:
         producer_name=row["product.producer.name"],
         lot=lot,
         lot_recalled=lot in recalled,
+        on_sale=row["product.status"] == "active",
     )
 
 
@@ -170,6 +171,7 @@ async def add_to_cart(
     """
     _check_quantity(quantity)
     async with write_transaction():
+        await claim(f"cart:{token}")
         cart_id = await _cart_id(token)
         total = (await _current_quantity(cart_id, product_id) or 0) + quantity
         _check_quantity(total)
@@ -191,6 +193,7 @@ async def update_cart_line(token: str, product_id: int, quantity: int) -> Cart:
     """Set a line's quantity; 0 removes the line."""
     _check_quantity(quantity, allow_zero=True)
     async with write_transaction():
+        await claim(f"cart:{token}")
         cart_id = await _cart_id(token)
         if quantity and await _current_quantity(cart_id, product_id) is None:
             raise NotFound(
@@ -209,10 +212,26 @@ async def remove_cart_line(token: str, product_id: int) -> Cart:
     return await update_cart_line(token, product_id, 0)
 
 
-async def empty_cart(cart_id: int) -> None:
-    """Remove every line (checkout calls it inside its own transaction)."""
+async def empty_cart(cart_id: int, checked_out_as: str = "") -> None:
+    """Remove every line (checkout calls it inside its own transaction, with the checkout
+    token of the orders the cart became)."""
     async with write_transaction():
         await CartLineRow.delete().where(CartLineRow.cart == cart_id)
+        await CartRow.update({CartRow.checked_out_as: checked_out_as}).where(CartRow.id == cart_id)
+
+
+async def checked_out_as(token: str) -> str | None:
+    """The checkout token of the orders this cart last became, while it holds nothing since."""
+    row = (
+        await CartRow.select(CartRow.id, CartRow.checked_out_as)
+        .where(CartRow.token == token)
+        .first()
+    )
+    if row is None or not row["checked_out_as"]:
+        return None
+    if await CartLineRow.exists().where(CartLineRow.cart == row["id"]):
+        return None
+    return str(row["checked_out_as"])
 
 
 async def cart_id_of(token: str) -> int:

@@ -8,6 +8,7 @@ is short, a Conflict `out_of_stock` naming the product rolls all of it back.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from marketplace.catalogue.products import reserve_stock
 from marketplace.catalogue.queries import payment_account
 from marketplace.catalogue.schemas import BankAccount
 from marketplace.codes import new_code
-from marketplace.db import write_transaction
+from marketplace.db import claim, write_transaction
 from marketplace.errors import Conflict, FieldError, invalid_field
 from marketplace.orders import carts, notifications
 from marketplace.orders.delivery import delivery_settings_of
@@ -31,6 +32,7 @@ from marketplace.orders.schemas import (
     PICKUP,
     Address,
     Buyer,
+    Cart,
     CartGroup,
     CartLine,
     DeliverySettings,
@@ -153,6 +155,17 @@ def _check_lines_available(lines: list[CartLine]) -> None:
 
 
 def _out_of_stock(line: CartLine) -> Conflict:
+    if not line.on_sale:
+        message_vi = f"Sản phẩm “{line.product_name}” đã ngừng bán; hãy bỏ nó khỏi giỏ hàng."
+        message_en = f"“{line.product_name}” is no longer sold; please remove it from the cart."
+        return Conflict(
+            "product_unavailable",
+            message_vi,
+            message_en,
+            fields=[
+                FieldError(f"line_{line.product_id}", "product_unavailable", message_vi, message_en)
+            ],
+        )
     message_vi = f"Sản phẩm “{line.product_name}” không còn đủ {line.quantity} {line.unit}."
     message_en = f"“{line.product_name}” no longer has {line.quantity} {line.unit} in stock."
     return Conflict(
@@ -246,24 +259,71 @@ async def place_orders(
     address: Address,
     deliveries: Mapping[int, str],
     now: datetime | None = None,
+    *,
+    quote: str | None = None,
+    expected_total_vnd: int | None = None,
 ) -> list[Order]:
     """Turn the cart into one order per producer, reserving stock; the orders placed.
 
     `deliveries` maps producer id → delivery method (`delivery`, `delivery_cod`, `pickup`);
     a producer left out gets its first offered method. The address may be empty when every
     producer is picked up from.
+
+    The same cart sent again once it has become orders (a double tap, a retry after a lost
+    answer) gets those orders back: one checkout, never two. With `quote` (what the checkout
+    page showed, see `quote_of`) or `expected_total_vnd` (the total an app showed), a price or
+    delivery fee changed since is refused (`409 price_changed`) rather than charged unseen.
     """
     now = (now or datetime.now(UTC)).astimezone(UTC)
     checked_buyer = _clean_buyer(buyer)
     checkout_token = secrets.token_urlsafe(18)
     async with write_transaction():
+        await claim(f"cart:{cart_token}")  # the same cart sent twice at once: one at a time
         cart = await carts.get_cart(cart_token)
         if not cart.lines:
-            raise Conflict("cart_empty", "Giỏ hàng đang trống.", "The cart is empty.")
-        _check_lines_available(cart.lines)
-        plans, shipped_to = await _plans(cart.groups, deliveries, address)
-        await _reserve_all(cart.lines)
-        for plan in plans:
-            await _write_order(plan, checked_buyer, shipped_to, checkout_token, now)
-        await carts.empty_cart(await carts.cart_id_of(cart_token))
+            placed = await carts.checked_out_as(cart_token)
+            if placed is None:
+                raise Conflict("cart_empty", "Giỏ hàng đang trống.", "The cart is empty.")
+            checkout_token = placed
+        else:
+            _check_lines_available(cart.lines)
+            plans, shipped_to = await _plans(cart.groups, deliveries, address)
+            if quote is not None and quote != await quote_of(cart, address.province_code):
+                raise _price_changed()
+            total = sum(plan.total_vnd for plan in plans)
+            if expected_total_vnd is not None and total != expected_total_vnd:
+                raise _price_changed(total)
+            await _reserve_all(cart.lines)
+            for plan in plans:
+                await _write_order(plan, checked_buyer, shipped_to, checkout_token, now)
+            await carts.empty_cart(await carts.cart_id_of(cart_token), checkout_token)
     return await orders_of_checkout(checkout_token)
+
+
+async def quote_of(cart: Cart, province_code: str) -> str:
+    """A short fingerprint of what the checkout page shows for this cart and province: every
+    line's price and quantity, and every delivery fee offered. The page sends it back; a
+    different one at checkout means the buyer did not see what would be charged."""
+    settings = await delivery_settings_of([group.producer_id for group in cart.groups])
+    parts = []
+    for group in cart.groups:
+        offered = settings[group.producer_id]
+        lines = ",".join(
+            f"{line.product_id}x{line.quantity}@{line.unit_price_vnd}" for line in group.lines
+        )
+        fees = ",".join(f"{m}={offered.fee(m, province_code or None)}" for m in offered.methods())
+        parts.append(f"{group.producer_id}:{lines}:{fees}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def _price_changed(total_vnd: int | None = None) -> Conflict:
+    amount = f"{total_vnd or 0:,}".replace(",", ".") + "\u00a0₫"  # đồng, the Vietnamese way
+    now_vi = f" Tổng mới: {amount}." if total_vnd is not None else ""
+    now_en = f" The new total is {amount}." if total_vnd is not None else ""
+    return Conflict(
+        "price_changed",
+        "Giá hoặc phí giao hàng vừa thay đổi." + now_vi + " Hãy xem lại đơn hàng bên dưới "
+        "rồi bấm “Đặt hàng” lần nữa.",
+        "A price or delivery fee has just changed." + now_en + " Please check the order "
+        "below and press “Place order” again.",
+    )

@@ -102,6 +102,7 @@ class CartLine:
     producer_name: str
     lot: str = ""  # the batch code asked for, "" for any
     lot_recalled: bool = False  # that batch has been recalled: the line cannot be bought
+    on_sale: bool = True  # False once the seller archived the product or made it a draft again
 
     @property
     def line_total_vnd(self) -> int:

@@ -183,7 +183,8 @@ async def credit_order(
     overpaid = received > intent["amount_vnd"]
     if intent["state"] == SUCCEEDED:
         await update_intent(intent["id"], now, amount_received_vnd=received, overpaid=overpaid)
-        await record_event(intent["id"], "overpaid", amount_vnd=received - intent["amount_vnd"])
+        if overpaid:  # not the money a seller confirmed by hand arriving after all
+            await record_event(intent["id"], "overpaid", amount_vnd=received - intent["amount_vnd"])
         return SUCCEEDED
     state = state_after_receiving(intent["amount_vnd"], received)
     await update_intent(

@@ -41,6 +41,9 @@ class DeliverySettings(Table, db=DB, tablename="orders_delivery_settings"):
 class Cart(Table, db=DB, tablename="orders_cart"):
     id = Serial(primary_key=True)
     token = Varchar(length=64, unique=True, index=True)
+    # the checkout token of the orders this cart last became: a resent checkout form (a double
+    # tap, a retry on a weak signal) is answered with those orders instead of "cart empty"
+    checked_out_as = Varchar(length=64, default="")
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
 

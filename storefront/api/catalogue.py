@@ -294,7 +294,8 @@ class CatalogueApi(Controller):
         product_id: FromPath[int],
         data: JSONBody[ProductPatch],
     ) -> ProductOut:
-        """Change some fields of a product of the caller's producer."""
+        """Change some fields of a product of the caller's producer; the fields left out keep
+        their stored values (stock sold meanwhile is not put back)."""
         account = await require_account(request)
         current = await queries.get_product(product_id)
         merged = ProductWrite(
@@ -315,7 +316,9 @@ class CatalogueApi(Controller):
         )
         changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
         merged = msgspec.structs.replace(merged, **changes)
-        product = await product_service.update_product(account, product_id, _product_input(merged))
+        product = await product_service.update_product(
+            account, product_id, _product_input(merged), only=changes.keys()
+        )
         _lists.clear()
         return product_out(product)
 

@@ -18,6 +18,7 @@ from marketplace.orders.checkout import place_orders
 from marketplace.orders.queries import order_by_payment_token
 from marketplace.orders.schemas import Address, Buyer, Cart, CartLine, Order, PaymentIntent
 from marketplace.payments import intents
+from storefront.api.money import Dong
 from storefront.pages.checkout_form import check_checkout
 
 
@@ -77,6 +78,9 @@ class CheckoutCreate(msgspec.Struct):
     commune_code: str = ""
     address_line: str = ""
     deliveries: list[DeliveryChoice] = msgspec.field(default_factory=list)
+    # the total (goods and delivery) the app showed the buyer: a price changed since is a 409
+    # `price_changed` instead of a charge the buyer did not see
+    expected_total_vnd: Dong | None = None
 
 
 class PaymentIntentOut(msgspec.Struct):
@@ -180,7 +184,7 @@ def intent_out(intent: PaymentIntent, order: Order) -> PaymentIntentOut:
         account=intent.account,
         holder=intent.holder,
         transfer_message=intent.reference,
-        vietqr_payload=intent.payload,
+        vietqr_payload=intents.payable_payload(intent),
         qr_png_url=f"/pay/{order.payment_token}/qr.png",
         expires_at=intent.expires_at,
         succeeded_at=intent.succeeded_at,
@@ -251,12 +255,15 @@ class CartsApi(Controller):
         """Place one order per producer as a guest; each non-COD order gets a VietQR intent.
 
         Every required field left empty is named at once in `errors` (the address is required
-        unless every producer is picked up from)."""
+        unless every producer is picked up from). The same cart sent again after it became
+        orders answers with those orders, so a retry never orders twice."""
         buyer = Buyer(data.buyer_name, data.phone)
         address = Address(data.province_code, data.commune_code, data.address_line)
         deliveries = {choice.producer_id: choice.method for choice in data.deliveries}
         await check_checkout(token, buyer, address, deliveries)
-        orders = await place_orders(token, buyer, address, deliveries)
+        orders = await place_orders(
+            token, buyer, address, deliveries, expected_total_vnd=data.expected_total_vnd
+        )
         checkout_token = orders[0].checkout_token
         return CheckoutOut(
             checkout_token=checkout_token,

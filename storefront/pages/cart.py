@@ -12,7 +12,7 @@ from marketplace import places
 from marketplace.catalogue.queries import payment_account
 from marketplace.errors import ApplicationError, NotFound, invalid_field
 from marketplace.orders import carts
-from marketplace.orders.checkout import place_orders
+from marketplace.orders.checkout import place_orders, quote_of
 from marketplace.orders.delivery import delivery_settings_of
 from marketplace.orders.schemas import DELIVERY_COD, Address, Buyer, Cart
 from storefront.middleware import language_of
@@ -129,6 +129,7 @@ async def _checkout_page(
             "provinces": places.provinces(),
             "communes": communes,
             "choices": await _delivery_choices(cart, province_code),
+            "quote": await quote_of(cart, province_code),
             "error": error.message(language) if error else None,
             "errors": field_errors(error, language) if error else {},
         },
@@ -198,6 +199,9 @@ class CartPages(Controller):
         """Place the orders; “Cập nhật” (or a changed province) only redraws the form."""
         cart = await current_cart(request)
         if cart is None or not cart.lines:
+            placed = await carts.checked_out_as(cart.token) if cart is not None else None
+            if placed is not None:  # the form sent again (a double tap): show what it placed
+                return Redirect(f"/orders/{placed}")
             return Redirect("/cart")
         form = _form(data)
         if data.get("action") == "refresh":
@@ -206,7 +210,9 @@ class CartPages(Controller):
         address = Address(form["province_code"], form["commune_code"], form["address_line"])
         try:
             await check_checkout(cart.token, buyer, address, _deliveries(form))
-            orders = await place_orders(cart.token, buyer, address, _deliveries(form))
+            orders = await place_orders(
+                cart.token, buyer, address, _deliveries(form), quote=data.get("quote") or None
+            )
         except ApplicationError as error:
             fresh = await current_cart(request) or cart
             return await _checkout_page(request, fresh, form, error)

@@ -147,7 +147,7 @@ def producer_values(producer: ProducerPrivate) -> dict[str, Any]:
 
 
 def product_form_values(form: Any) -> dict[str, Any]:
-    values = form_values(form, PRODUCT_FIELDS)
+    values = form_values(form, (*PRODUCT_FIELDS, "stock_seen"))
     values["certifications"] = [str(code) for code in form.getall("certifications", [])]
     return values
 
@@ -204,6 +204,13 @@ def _price_missing() -> FieldError:
     return error.fields[0]
 
 
+def stock_seen(values: dict[str, Any], stored: int) -> int:
+    """The stock the seller's form showed (a hidden field); the stored stock for a form from
+    before the field existed."""
+    seen = str(values.get("stock_seen") or "").strip()
+    return int(seen) if seen.isascii() and seen.isdigit() and len(seen) < 10 else stored
+
+
 def product_values(product: Product) -> dict[str, Any]:
     def text(value: object) -> str:
         return "" if value is None else str(value)
@@ -213,6 +220,7 @@ def product_values(product: Product) -> dict[str, Any]:
         "unit": product.unit,
         "price_vnd": str(product.price_vnd),
         "stock": str(product.stock),
+        "stock_seen": str(product.stock),
         "status": product.status,
         "description_vi": product.description_vi,
         "description_en": product.description_en,

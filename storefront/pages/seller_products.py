@@ -21,7 +21,12 @@ from marketplace.errors import ApplicationError, NotFound
 from marketplace.images import MAX_UPLOAD_BYTES
 from storefront.pages.forms import form_with_errors
 from storefront.pages.seller import seller_account, uploaded_bytes
-from storefront.pages.seller_forms import product_form_values, product_input, product_values
+from storefront.pages.seller_forms import (
+    product_form_values,
+    product_input,
+    product_values,
+    stock_seen,
+)
 
 Req = Request[Any, Any, Any]
 FORM = "seller/product_form.html"
@@ -96,8 +101,12 @@ class SellerProductPages(Controller):
         values = product_form_values(await request.form())
         try:
             data = product_input(values, featured=product.featured)
-            await products.update_product(account, product_id, data)
+            await products.update_product(
+                account, product_id, data, stock_seen=stock_seen(values, product.stock)
+            )
         except ApplicationError as error:
+            if error.code == "stock_changed":  # show the stock as it is now, to check and save
+                values["stock_seen"] = str((await _product_of(producer_id, product_id)).stock)
             context = await self._context(request, producer_id, product, values)
             return form_with_errors(request, FORM, error, context)
         return Redirect(f"/seller/{producer_id}?saved=product")

@@ -71,9 +71,26 @@ async def test_the_cart_is_empty_after_checkout(db):
     await carts.add_to_cart(token, shop.product_ids["buoi"], 1)
     await place_orders(token, BUYER, ADDRESS, {})
     assert (await carts.get_cart(token)).lines == []
+
+
+async def test_an_empty_cart_that_never_became_orders_is_refused(db):
+    await build_shop()
+    token = await carts.new_cart()
     with pytest.raises(Conflict) as raised:
         await place_orders(token, BUYER, ADDRESS, {})
     assert raised.value.code == "cart_empty"
+
+
+async def test_a_cart_sent_again_gets_the_orders_it_became_and_takes_stock_once(db):
+    shop = await build_shop()
+    before = (await get_product(shop.product_ids["buoi"])).stock
+    token = await carts.new_cart()
+    await carts.add_to_cart(token, shop.product_ids["buoi"], 2)
+    first = await place_orders(token, BUYER, ADDRESS, {})
+    again = await place_orders(token, BUYER, ADDRESS, {})  # a double tap, a retry
+    assert [order.reference for order in again] == [order.reference for order in first]
+    assert await OrderRow.count() == 1
+    assert (await get_product(shop.product_ids["buoi"])).stock == before - 2
 
 
 async def test_delivery_fee_follows_the_buyers_province(db):
