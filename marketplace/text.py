@@ -12,6 +12,10 @@ import unicodedata
 _D_MAP = str.maketrans({"đ": "d", "Đ": "D"})
 _SPACES = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+# C0 and C1 control characters other than tab and line breaks (NUL breaks PostgreSQL text, the
+# others print as nothing or garbage), and the bidi overrides, embeddings and isolates that
+# can reorder the text around them on a page.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def fold(text: str) -> str:
@@ -29,6 +33,12 @@ def fold_words(text: str) -> list[str]:
     return [word for word in _NON_WORD.split(fold(text)) if word]
 
 
+def without_controls(text: str) -> str:
+    """`text` without control characters (tab and line breaks kept) or bidi overrides."""
+    return _CONTROLS.sub("", text)
+
+
 def normalize(text: str) -> str:
-    """NFC form with collapsed whitespace: how Vietnamese text is stored."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    """NFC form with collapsed whitespace and no control characters: how Vietnamese text is
+    stored."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", without_controls(text))).strip()

@@ -21,7 +21,7 @@ def route_handlers() -> list[ControllerRouterHandler]:
     from storefront.pages.home import home_page
     from storefront.pages.media import media_file
     from storefront.pages.officer import OfficerPages
-    from storefront.pages.officer_batches import officer_batches_page
+    from storefront.pages.officer_batches import OfficerBatchPages
     from storefront.pages.pay import PayPages
     from storefront.pages.provenance import (
         digital_link_page,
@@ -66,7 +66,7 @@ def route_handlers() -> list[ControllerRouterHandler]:
         provenance_qr_png,
         digital_link_page,
         SellerBatchPages,
-        officer_batches_page,
+        OfficerBatchPages,
         BatchesApi,
         search_products,
         search_page,

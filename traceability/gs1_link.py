@@ -160,7 +160,12 @@ def _query(values: Mapping[str, str | None]) -> str:
 def _gtin_position(segments: list[str]) -> int:
     for position, segment in enumerate(segments[:-1]):
         following = segments[position + 1]
-        if segment == "01" and following.isdigit() and len(following) in (8, 12, 13, 14):
+        if (
+            segment == "01"
+            and following.isascii()
+            and following.isdigit()
+            and len(following) in (8, 12, 13, 14)
+        ):
             return position
     raise _link_error()
 

@@ -8,9 +8,11 @@ letter. On small stickers the text shrinks first, then the least important lines
 from __future__ import annotations
 
 import io
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from reportlab.lib.pagesizes import A4, A5
 from reportlab.lib.units import mm
@@ -224,3 +226,18 @@ def _draw_plaque(
     canvas.setLineWidth(1.2 * page.scale)
     inset = page.margin / 2
     canvas.rect(inset, inset, page.width - 2 * inset, page.height - 2 * inset, stroke=1, fill=0)
+
+
+def write_pdf_file(path: Path, data: bytes) -> bool:
+    """Write the PDF; when the folder is missing or not writable, say so in both languages."""
+    try:
+        path.write_bytes(data)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        print(
+            f"Không ghi được tệp {path}: {reason}. Hãy kiểm tra thư mục và quyền ghi.\n"
+            f"Cannot write {path}: {reason}. Check the folder exists and is writable.",
+            file=sys.stderr,
+        )
+        return False
+    return True

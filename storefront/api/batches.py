@@ -106,6 +106,7 @@ class LinkedBatchOut(msgspec.Struct):
     code: str
     product_name: str
     producer_name: str
+    status: str
 
 
 class JournalCheckOut(msgspec.Struct):
@@ -144,6 +145,8 @@ class ProvenanceOut(msgspec.Struct):
     head_hash: str
     scans: ScansOut
     warnings: list[str]
+    recalled_sources: list[str]
+    past_best_before: bool
 
 
 class BatchOut(msgspec.Struct):
@@ -192,6 +195,11 @@ class InputIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class EventCreate(msgspec.Struct, forbid_unknown_fields=True):
+    """One journal entry. `occurred_at` without a timezone (`2026-11-01T07:00:00`) is read as
+    Viet Nam time (Asia/Ho_Chi_Minh, UTC+7), as the seller pages do. `idempotency_key` (1–64
+    letters, digits, `-`, `_`; or the `Idempotency-Key` header) records the event once: a
+    repeat with the same key for the same batch answers 201 with the event already recorded."""
+
     kind: str
     occurred_at: datetime
     commune_code: str | None = None
@@ -207,6 +215,7 @@ class EventCreate(msgspec.Struct, forbid_unknown_fields=True):
     public: bool = True
     private_fields: list[str] = msgspec.field(default_factory=list)
     corrects_sequence: int | None = None
+    idempotency_key: str | None = None
 
 
 class EventOut(msgspec.Struct):
@@ -323,12 +332,19 @@ def provenance_out(data: Provenance, base_url: str) -> ProvenanceOut:
             )
             for e in data.events
         ],
-        came_from=[LinkedBatchOut(b.code, b.product_name, b.producer_name) for b in data.came_from],
-        went_to=[LinkedBatchOut(b.code, b.product_name, b.producer_name) for b in data.went_to],
+        came_from=[
+            LinkedBatchOut(b.code, b.product_name, b.producer_name, b.status)
+            for b in data.came_from
+        ],
+        went_to=[
+            LinkedBatchOut(b.code, b.product_name, b.producer_name, b.status) for b in data.went_to
+        ],
         journal=msgspec.convert(data.journal, JournalCheckOut, from_attributes=True),
         head_hash=data.head_hash,
         scans=ScansOut(data.scans.total, data.scans.first_scan_at, data.scans.suspicious),
         warnings=list(data.warnings),
+        recalled_sources=list(data.recalled_sources),
+        past_best_before=data.past_best_before,
     )
 
 
@@ -385,7 +401,7 @@ def event_out(event: JournalEvent, language: str) -> EventOut:
     )
 
 
-def event_input(data: EventCreate) -> EventInput:
+def event_input(data: EventCreate, idempotency_key: str | None = None) -> EventInput:
     return EventInput(
         kind=data.kind,
         occurred_at=data.occurred_at,
@@ -402,6 +418,7 @@ def event_input(data: EventCreate) -> EventInput:
         public=data.public,
         private_fields=frozenset(data.private_fields),
         corrects_sequence=data.corrects_sequence,
+        idempotency_key=data.idempotency_key or idempotency_key,
     )
 
 
@@ -479,7 +496,9 @@ class BatchesApi(Controller):
     async def create_batch(
         self, request: Request[Any, Any, Any], data: JSONBody[BatchCreate]
     ) -> BatchOut:
-        """Open a batch of one of your producer's products; its code is drawn for you."""
+        """Open a batch of one of your producer's products; its code is drawn for you. Harvest
+        and packing days cannot be in the future nor before 2000; packing comes after harvest
+        and best-before after both."""
         account = await require_account(request)
         details = BatchDetails(
             quantity=quantity_in_range(data.quantity),
@@ -501,9 +520,14 @@ class BatchesApi(Controller):
         data: JSONBody[EventCreate],
     ) -> EventCreated:
         """Record an event in the batch's journal; `warnings` lists pre-harvest-interval
-        warnings (the event is stored all the same)."""
+        warnings (the event is stored all the same). A time without a timezone is Viet Nam
+        time. With an idempotency key (`idempotency_key` or the `Idempotency-Key` header) a
+        repeated request records nothing new and answers with the event already recorded. A
+        recalled batch takes only corrections (`409 batch_recalled`), and a recall cannot be
+        corrected (`409 recall_not_correctable`)."""
         account = await require_account(request)
-        result = await append_trace_event(account, batch_code, event_input(data))
+        key = request.headers.get("idempotency-key")
+        result = await append_trace_event(account, batch_code, event_input(data, key))
         language = language_of(request.scope)
         return EventCreated(
             event=event_out(result.event, language),
@@ -517,7 +541,9 @@ class BatchesApi(Controller):
         batch_code: FromPath[str],
         data: JSONBody[RecallIn],
     ) -> BatchOut:
-        """Recall the batch: its page turns red and its product cannot be bought from it."""
+        """Recall the batch: its page turns red and its product cannot be bought from it; it
+        takes no more production events. Owners of the producer and officers of its province
+        may recall; `reason` is required."""
         account = await require_account(request)
         batch = await recall_batch(account, batch_code, data.reason)
         return batch_out(batch, _base_url(request))
@@ -529,6 +555,7 @@ class BatchesApi(Controller):
         batch_code: FromPath[str],
         data: JSONBody[LinkIn],
     ) -> None:
-        """Record that this batch went into batch `to_code` (one step after)."""
+        """Record that this batch went into batch `to_code` (one step after); a recalled batch
+        cannot be the source (`409 batch_link_recalled`)."""
         account = await require_account(request)
         await link_batches(account, batch_code, data.to_code)

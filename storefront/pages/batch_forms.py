@@ -63,7 +63,15 @@ def local_time(raw: str, field: str = "occurred_at") -> datetime:
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=VIETNAM)
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # year 1 in Viet Nam is before the first UTC instant
+        raise invalid_field(
+            field,
+            f"{field}_invalid",
+            "Thời gian không hợp lệ: không thể ở tương lai hoặc trước năm 2000.",
+            "The time is not valid: it cannot be in the future or before 2000.",
+        ) from None
 
 
 def now_local_text() -> str:
@@ -164,6 +172,7 @@ async def event_input(form: dict[str, Any]) -> EventInput:
         public=text(form, "public") == "1",
         private_fields=frozenset(v for v in all_of(form, "hide") if isinstance(v, str)),
         corrects_sequence=_whole_number(text(form, "corrects_sequence"), "corrects_sequence"),
+        idempotency_key=text(form, "idempotency_key") or None,
     )
 
 

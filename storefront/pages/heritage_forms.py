@@ -53,7 +53,7 @@ def _number(form: dict[str, Any], name: str) -> float | None:
 def _commune_code(typed: str, province_code: str) -> str:
     """A five-digit code as typed, or the one commune a typed name means in the province."""
     typed = typed.strip()
-    if typed.isdigit() or not typed or not province_code:
+    if (typed.isascii() and typed.isdigit()) or not typed or not province_code:
         return typed  # validate_address will say what is wrong
     try:
         chosen = province(province_code)
@@ -92,7 +92,7 @@ def content_input(form: dict[str, Any]) -> ContentInput:
 
 def _whole(form: dict[str, Any], name: str) -> int:
     raw = text_of(form, name).strip()
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 4:
         raise invalid_field(
             name, "number_invalid", "Vui lòng nhập một số nguyên.", "Please enter a whole number."
         )

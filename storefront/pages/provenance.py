@@ -28,8 +28,8 @@ from storefront.middleware import language_of
 from traceability.batches import (
     Provenance,
     cached_provenance,
+    label_url,
     linkset,
-    provenance_url,
     record_scan,
     resolve_digital_link,
 )
@@ -126,9 +126,7 @@ async def provenance_qr_svg(
 ) -> Response[bytes]:
     """The batch's QR code as SVG (what labels print)."""
     data = await cached_provenance(batch_code)
-    return Response(
-        _qr_svg(_url(request, data.code)), media_type="image/svg+xml", headers=_QR_HEADERS
-    )
+    return Response(_qr_svg(_url(request, data)), media_type="image/svg+xml", headers=_QR_HEADERS)
 
 
 @get("/t/{batch_code:str}/qr.png", name="provenance_qr_png", include_in_schema=False)
@@ -137,14 +135,15 @@ async def provenance_qr_png(
 ) -> Response[bytes]:
     """The batch's QR code as PNG, to save or send."""
     data = await cached_provenance(batch_code)
-    return Response(_qr_png(_url(request, data.code)), media_type="image/png", headers=_QR_HEADERS)
+    return Response(_qr_png(_url(request, data)), media_type="image/png", headers=_QR_HEADERS)
 
 
 _QR_HEADERS = {"cache-control": "public, max-age=86400"}
 
 
-def _url(request: Request[Any, Any, Any], code: str) -> str:
-    return provenance_url(request.app.state.settings.base_url, code)
+def _url(request: Request[Any, Any, Any], data: Provenance) -> str:
+    """What the batch's labels carry: its GS1 Digital Link when the product has a GTIN."""
+    return label_url(request.app.state.settings.base_url, data.code, data.product.gtin)
 
 
 @lru_cache(maxsize=512)

@@ -7,6 +7,7 @@ offline drafts of the journal form.
 
 from __future__ import annotations
 
+import secrets
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
@@ -137,6 +138,8 @@ class SellerBatchPages(Controller):
                 "layouts": LAYOUTS,
                 "default_layout": DEFAULT_LAYOUT,
                 "now": now_local_text(),
+                # A fresh key per form shown: submitting the same form twice records once.
+                "idempotency_key": secrets.token_urlsafe(24),
                 "form": form,
                 "query": request.query_params,
                 **extra,
@@ -251,11 +254,15 @@ class SellerBatchPages(Controller):
 
 def _label_count(typed: str) -> int | None:
     """The number of labels typed in the form; empty means one full sheet."""
-    if not typed.strip():
+    typed = typed.strip()
+    if not typed:
         return None
-    if not typed.strip().isdigit():
+    if not (typed.isascii() and typed.isdigit()) or len(typed) > 6:
         raise invalid_field(
-            "count", "label_count_invalid", "Hãy nhập số nhãn.", "Please enter a number."
+            "count",
+            "label_count_invalid",
+            "Hãy nhập số nhãn (từ 1 đến 2000).",
+            "Please enter the number of labels (1 to 2000).",
         )
     return int(typed)
 

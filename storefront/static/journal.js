@@ -1,7 +1,9 @@
 // Batch journal form, progressive enhancement (the plain form POST works without this file).
 // 1. Show only the fields of the chosen kind of event.
 // 2. Without signal, keep the event as a draft in localStorage and send it when the phone is
-//    back online, with the page's current CSRF token.
+//    back online, with the page's current CSRF token. A draft keeps the form's idempotency key,
+//    so an event that did reach the server before the signal dropped is not recorded twice;
+//    the form then gets a fresh key for the next event.
 (function () {
   "use strict";
   var form = document.getElementById("journal-form");
@@ -38,6 +40,17 @@
     return field ? field.value : "";
   }
 
+  function newKey() {
+    var field = form.elements.idempotency_key;
+    if (!field) { return; }
+    var bytes = new Uint8Array(16);
+    if (window.crypto && window.crypto.getRandomValues) { window.crypto.getRandomValues(bytes); }
+    else { for (var i = 0; i < bytes.length; i++) { bytes[i] = Math.floor(Math.random() * 256); } }
+    field.value = Array.prototype.map.call(bytes, function (b) {
+      return ("0" + b.toString(16)).slice(-2);
+    }).join("") + Date.now().toString(36);
+  }
+
   function readPhoto(file) {
     return new Promise(function (resolve) {
       if (!file || !file.size || file.size > PHOTO_LIMIT) { resolve(null); return; }
@@ -60,6 +73,7 @@
       list.push({ fields: fields, photo: photo });
       try { keep(list); } catch (e) { list.pop(); list.push({ fields: fields, photo: null }); keep(list); }
       form.reset();
+      newKey();
       showFieldsOf(kind.value);
       say(status.getAttribute("data-saved"));
     });

@@ -258,6 +258,14 @@ OWNED: dict[tuple[str, str], Write] = {
             "json": {"kind": "harvest", "occurred_at": datetime.now(UTC).isoformat()},
         }
     ),
+    # Linked before it is recalled: a recalled batch cannot become a source.
+    ("POST", "/api/v1/batches/{batch_code:str}/links"): _seller(
+        lambda w, p: {
+            "method": "POST",
+            "path": f"/api/v1/batches/{w.api_batch}/links",
+            "json": {"to_code": w.other_batch},
+        }
+    ),
     # Officers of the batch's province may recall it too (traceability.batches.recall_batch).
     ("POST", "/api/v1/batches/{batch_code:str}/recall"): Write(
         "seller",
@@ -267,13 +275,6 @@ OWNED: dict[tuple[str, str], Write] = {
             "json": {"reason": "Mốc"},
         },
         ("other_seller", "buyer", "other_officer"),
-    ),
-    ("POST", "/api/v1/batches/{batch_code:str}/links"): _seller(
-        lambda w, p: {
-            "method": "POST",
-            "path": f"/api/v1/batches/{w.api_batch}/links",
-            "json": {"to_code": w.other_batch},
-        }
     ),
     # Tokens belong to the account that made them.
     ("POST", "/account/tokens/{token_id:int}/revoke"): Write(
@@ -287,6 +288,9 @@ OWNED: dict[tuple[str, str], Write] = {
         SELLER_ATTACKERS,
     ),
     # Officer pages: objects of province 37.
+    ("POST", "/officer/batches/{batch_code:str}/recall"): _officer(
+        lambda w, p: _form(f"/officer/batches/{w.closing_batch}/recall", reason="Dư lượng thuốc")
+    ),
     ("POST", "/officer/products/{product_id:int}/ocop-verification"): _officer(
         lambda w, p: _form(f"/officer/products/{w.product}/ocop-verification", verified="1")
     ),

@@ -21,7 +21,12 @@ from traceability.batches.batches import (
 )
 from traceability.batches.export import epcis_for_batch
 from traceability.batches.journal import append_trace_event
-from traceability.batches.labels import batch_labels_pdf, provenance_url
+from traceability.batches.labels import (
+    batch_label_url,
+    batch_labels_pdf,
+    label_url,
+    provenance_url,
+)
 from traceability.batches.provenance import cached_provenance, provenance
 from traceability.batches.queries import (
     BatchJournal,
@@ -81,12 +86,14 @@ __all__ = [
     "VerifyResult",
     "append_trace_event",
     "batch_journal",
+    "batch_label_url",
     "batch_labels_pdf",
     "cached_provenance",
     "close_batch",
     "epcis_for_batch",
     "flush_scans",
     "is_batch_recalled",
+    "label_url",
     "link_batches",
     "linkset",
     "open_batch",

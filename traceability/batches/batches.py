@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from marketplace.accounts.service import Account
 from marketplace.catalogue import lots
@@ -24,6 +25,8 @@ from traceability.batches.tables import Batch, BatchLink
 from traceability.codes import new_batch_code, parse_batch_code
 
 MAX_LINK_DEPTH = 50
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+EARLIEST_DAY = date(2000, 1, 1)
 
 
 async def open_batch(
@@ -79,12 +82,31 @@ async def _free_code(wanted: str | None) -> str:
 
 
 def _check_dates(details: BatchDetails) -> None:
-    if details.best_before and details.harvested_on and details.best_before < details.harvested_on:
+    """Harvest and packing happened (not after tomorrow in Viet Nam, which leaves room for
+    any timezone, nor before 2000), packing after harvest, and best-before after both."""
+    latest = datetime.now(VIETNAM).date() + timedelta(days=1)
+    for field, day in (("harvested_on", details.harvested_on), ("packed_on", details.packed_on)):
+        if day is not None and not EARLIEST_DAY <= day <= latest:
+            raise invalid_field(
+                field,
+                f"{field}_invalid",
+                "Ngày này không hợp lệ: không thể ở tương lai hoặc trước năm 2000.",
+                "This date is not valid: it cannot be in the future or before 2000.",
+            )
+    if details.packed_on and details.harvested_on and details.packed_on < details.harvested_on:
+        raise invalid_field(
+            "packed_on",
+            "packed_before_harvest",
+            "Ngày đóng gói không thể trước ngày thu hoạch.",
+            "The packing date cannot come before the harvest.",
+        )
+    earlier = [day for day in (details.harvested_on, details.packed_on) if day is not None]
+    if details.best_before and details.best_before < max(earlier, default=EARLIEST_DAY):
         raise invalid_field(
             "best_before",
             "best_before_before_harvest",
-            "Hạn sử dụng không thể trước ngày thu hoạch.",
-            "The best-before date cannot come before the harvest.",
+            "Hạn sử dụng không thể trước ngày thu hoạch, ngày đóng gói hoặc năm 2000.",
+            "The best-before date cannot come before the harvest, the packing or 2000.",
         )
 
 
@@ -93,7 +115,7 @@ async def recall_batch(account: Account, batch_code: str, reason: str) -> BatchS
     it. Owners of the producer and officers of its province may recall."""
     batch = await records.batch_row(batch_code)
     await _require_owner_or_officer(account, batch)
-    why = validation.notes(reason, required=True)
+    why = validation.recall_reason(reason)
     async with write_transaction():
         status = await Batch.select(Batch.status).where(Batch.id == batch["id"]).first()
         if status is not None and status["status"] == BatchStatus.RECALLED:
@@ -194,6 +216,15 @@ async def link_batches(account: Account, from_code: str, to_code: str) -> None:
         ):
             raise Conflict(
                 "batch_link_exists", "Hai lô này đã được nối.", "These batches are already linked."
+            )
+        if await Batch.exists().where(
+            (Batch.id == source["id"]) & (Batch.status == BatchStatus.RECALLED.value)
+        ):
+            raise Conflict(
+                "batch_link_recalled",
+                f"Lô {source['code']} đã bị thu hồi: không thể dùng nó làm nguồn của lô khác.",
+                f"Batch {source['code']} has been recalled: it cannot be the source of another "
+                "batch.",
             )
         if await _reaches(target["id"], source["id"]):
             raise _link_refused("batch_link_cycle", "thành vòng tròn", "into a circle")

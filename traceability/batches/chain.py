@@ -1,7 +1,8 @@
 """The journal's hash chain: SHA-256 over an event's whole stored content, predecessor included.
 
-Canonical form (version 1): a JSON object of every stored column except the row id and the
-hash itself — the batch named by its public code rather than its row id, timestamps in UTC as
+Canonical form (version 1): a JSON object of every stored column except the row id, the
+idempotency key (how the event was sent, not what happened) and the hash itself — the batch
+named by its public code rather than its row id, timestamps in UTC as
 `YYYY-MM-DDTHH:MM:SS.ffffffZ`, quantities as exact decimal text, lists in stored order
 (`private_fields` sorted), the photos in position order — written with sorted keys, no
 whitespace, UTF-8 (`json.dumps(..., sort_keys=True, separators=(",", ":"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +22,22 @@ def register(commands: Any) -> None:
 
 def print_labels(args: argparse.Namespace) -> int:
     from marketplace.config import get_settings
-    from traceability.batches.labels import batch_labels_pdf, provenance_url
-    from traceability.codes import parse_batch_code
+    from marketplace.errors import Conflict
+    from traceability.batches.labels import batch_label_url, batch_labels_pdf
+    from traceability.labels import write_pdf_file
 
     base_url = get_settings().base_url
-    pdf = asyncio.run(batch_labels_pdf(args.code, base_url, args.layout, args.count))
-    args.output.write_bytes(pdf)
-    url = provenance_url(base_url, parse_batch_code(args.code))
+
+    async def sheet() -> tuple[bytes, str]:
+        pdf = await batch_labels_pdf(args.code, base_url, args.layout, args.count)
+        return pdf, await batch_label_url(args.code, base_url)
+
+    try:
+        pdf, url = asyncio.run(sheet())
+    except Conflict as refused:  # a recalled batch: nothing to print, by design
+        print(f"{refused.message_vi}\n{refused.message_en}", file=sys.stderr)
+        return 1
+    if not write_pdf_file(args.output, pdf):
+        return 1
     print(f"Đã ghi / wrote {args.output} ({args.layout}): {url}")
     return 0

@@ -3,7 +3,11 @@
 Each event gets the next sequence number and the hash of its predecessor, computed inside one
 write transaction that also moves the batch's head (count and last hash). Corrections never
 change an event: they are new events of kind `correction` naming the sequence they correct,
-as EPCIS's errorDeclaration does.
+as EPCIS's errorDeclaration does. A recall cannot be corrected, and a recalled batch takes no
+more production events.
+
+An event may carry an idempotency key (the diary form sends one; API clients may): the same
+key for the same batch records the event once, and a repeat answers with the recorded event.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from zoneinfo import ZoneInfo
 from marketplace import media
 from marketplace.accounts.service import Account
 from marketplace.catalogue.members import require_member
-from marketplace.db import write_transaction
+from marketplace.db import claim, write_transaction
 from marketplace.errors import Conflict, invalid_field
 from marketplace.images import WIDTHS, process_photo
 from traceability.batches import records, validation
@@ -46,8 +50,12 @@ async def append_trace_event(
     warnings (also stored with the event). The account must work for the batch's producer."""
     batch = await records.batch_row(batch_code)
     await require_member(account.id, int(batch["producer"]))
+    key = validation.idempotency_key(event_input.idempotency_key)
+    repeated = await _recorded_with_key(batch["id"], key)
+    if repeated is not None:
+        return repeated
     kind = validation.kind(event_input.kind)
-    fields = _validated_fields(kind, event_input)
+    fields = {**_validated_fields(kind, event_input), "idempotency_key": key}
     photos = await _save_photos(batch["code"], event_input.photos, kind)
     try:
         async with write_transaction():
@@ -55,8 +63,28 @@ async def append_trace_event(
     except BaseException:
         await _delete_photos(photos)
         raise
-    batch_changed(batch["code"])
+    if result.repeated:
+        await _delete_photos(photos)
+    else:
+        batch_changed(batch["code"])
     return result
+
+
+async def _recorded_with_key(batch_id: int, key: str | None) -> AppendResult | None:
+    """The event already recorded in the batch with this idempotency key, if any."""
+    if key is None:
+        return None
+    row = (
+        await TraceEvent.select()
+        .where((TraceEvent.batch == batch_id) & (TraceEvent.idempotency_key == key))
+        .output(load_json=True)
+        .first()
+    )
+    if row is None:
+        return None
+    photos = await records.photo_rows([row["id"]])
+    event = records.journal_event(row, photos.get(row["id"], []))
+    return AppendResult(event=event, warnings=event.warnings, repeated=True)
 
 
 def _validated_fields(kind: EventKind, given: EventInput) -> Row:
@@ -104,15 +132,17 @@ def _inspection_result(kind: EventKind, passed: bool | None) -> bool | None:
 
 async def append_locked(batch_id: int, account_id: int | None, fields: Row) -> AppendResult:
     """Append inside the caller's write transaction (also used by `recall_batch`)."""
+    key = fields.get("idempotency_key")
+    if key is not None:
+        # A repeat racing the first submission waits here (PostgreSQL), then finds its event.
+        await claim(f"traceability-event:{batch_id}:{key}")
+        repeated = await _recorded_with_key(batch_id, key)
+        if repeated is not None:
+            return repeated
     batch = await Batch.select(Batch.code, Batch.status).where(Batch.id == batch_id).first()
     assert batch is not None
     kind = EventKind(fields["kind"])
-    if batch["status"] == BatchStatus.CLOSED and kind is not EventKind.CORRECTION:
-        raise Conflict(
-            "batch_closed",
-            "Lô hàng đã đóng, chỉ có thể ghi đính chính.",
-            "This batch is closed: only corrections can be recorded.",
-        )
+    _check_status(batch["status"], kind)
     sequence, previous_hash = await _advance_head(batch_id)
     history = await records.journal_of(batch_id)
     row = {**fields, "batch": batch_id, "sequence": sequence, "recorded_by": account_id}
@@ -129,6 +159,27 @@ async def append_locked(batch_id: int, account_id: int | None, fields: Row) -> A
     await _move_head(batch_id, row)
     event = records.journal_event(row, photos)
     return AppendResult(event=event, warnings=tuple(warnings))
+
+
+def _check_status(status: str, kind: EventKind) -> None:
+    """A recalled batch takes no more production events, a closed one neither; corrections
+    are still written (and the recall itself, by `recall_batch`)."""
+    if kind in (EventKind.CORRECTION, EventKind.RECALL):
+        return
+    if status == BatchStatus.RECALLED:
+        raise Conflict(
+            "batch_recalled",
+            "Lô hàng đã bị thu hồi: không thể ghi thêm sự kiện sản xuất, chỉ có thể ghi đính "
+            "chính.",
+            "This batch has been recalled: no more production events can be recorded, only "
+            "corrections.",
+        )
+    if status == BatchStatus.CLOSED:
+        raise Conflict(
+            "batch_closed",
+            "Lô hàng đã đóng, chỉ có thể ghi đính chính.",
+            "This batch is closed: only corrections can be recorded.",
+        )
 
 
 async def _advance_head(batch_id: int) -> tuple[int, str]:
@@ -158,14 +209,21 @@ def _inputs_of(row: Row) -> tuple[InputUsed, ...]:
 
 
 def _check_correction(row: Row, history: list[JournalEvent]) -> None:
-    """A correction names an earlier event that is not itself a correction, and is as public
-    as that event: a published entry cannot be withdrawn in secret."""
+    """A correction names an earlier event that is not itself a correction nor a recall, and
+    is as public as that event: a published entry cannot be withdrawn in secret, and a recall
+    (perhaps an officer's) cannot be withdrawn by a correction at all."""
     target_sequence = row["corrects_sequence"]
     if row["kind"] != EventKind.CORRECTION:
         return
     target = next((event for event in history if event.sequence == target_sequence), None)
     if target is None or target.kind == EventKind.CORRECTION:
         raise _correction_target_missing()
+    if target.kind == EventKind.RECALL:
+        raise Conflict(
+            "recall_not_correctable",
+            "Không thể đính chính lệnh thu hồi: lô hàng vẫn bị thu hồi.",
+            "A recall cannot be corrected: the batch stays recalled.",
+        )
     row["public"] = target.public
     row["private_fields"] = []
 

@@ -9,8 +9,9 @@ the application's back shows on the page.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from marketplace import places
 from marketplace.catalogue.ocop import CERTIFICATIONS
@@ -20,7 +21,7 @@ from marketplace.db import reading
 from marketplace.errors import ApplicationError
 from traceability.batches import records
 from traceability.batches.cache import PROVENANCE
-from traceability.batches.queries import linked_codes
+from traceability.batches.queries import linked_codes, recalled_upstream
 from traceability.batches.scans import scan_stats
 from traceability.batches.schemas import (
     KIND_LABELS,
@@ -42,6 +43,7 @@ from traceability.batches.verify import check_rows
 from traceability.codes import parse_batch_code
 
 CACHE = PROVENANCE
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 async def provenance(batch_code: str, language: str = "vi") -> Provenance:
@@ -53,6 +55,7 @@ async def provenance(batch_code: str, language: str = "vi") -> Provenance:
         rows = await records.event_rows(batch["id"])
         photos = await records.photo_rows([row["id"] for row in rows])
         came_from, went_to = await _linked(batch)
+        recalled_sources = await recalled_upstream(batch["id"])
         scans = await scan_stats(batch["id"])
     journal = [records.journal_event(row, photos.get(row["id"], [])) for row in rows]
     shown = set(batch["public_fields"])
@@ -79,7 +82,14 @@ async def provenance(batch_code: str, language: str = "vi") -> Provenance:
         scans=scans,
         generated_at=datetime.now(UTC),
         warnings=tuple(warning for event in events for warning in event.warnings),
+        recalled_sources=recalled_sources,
+        past_best_before=_past(batch["best_before"]),
     )
+
+
+def _past(best_before: date | None) -> bool:
+    """Whether the best-before day is over in Viet Nam."""
+    return best_before is not None and best_before < datetime.now(VIETNAM).date()
 
 
 async def cached_provenance(batch_code: str, language: str = "vi") -> Provenance:
@@ -104,11 +114,11 @@ async def _linked(
 async def _described(codes: Sequence[str]) -> tuple[LinkedBatch, ...]:
     linked = []
     for code in codes:
-        row = await Batch.select(Batch.product).where(Batch.code == code).first()
+        row = await Batch.select(Batch.product, Batch.status).where(Batch.code == code).first()
         if row is None:
             continue
         product = await get_product(int(row["product"]))
-        linked.append(LinkedBatch(code, product.name, product.producer_name))
+        linked.append(LinkedBatch(code, product.name, product.producer_name, row["status"]))
     return tuple(linked)
 
 
@@ -127,7 +137,9 @@ def _product(product: Product, batch: Mapping[str, Any], language: str) -> Publi
         ocop_expired=product.ocop.expired,
         certificates=_certificates(product, language),
         photo=StoredPhoto(photo.media_key, photo.width, photo.height, photo.alt) if photo else None,
-        buyable=product.status == "active" and batch["status"] != BatchStatus.RECALLED,
+        buyable=product.status == "active"
+        and batch["status"] != BatchStatus.RECALLED
+        and not _past(batch["best_before"]),
     )
 
 

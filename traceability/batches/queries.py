@@ -66,6 +66,25 @@ async def _require_member_or_officer(account: Account, row: dict[str, object]) -
     await require_member(account.id, int(str(row["producer"])))
 
 
+async def recalled_upstream(batch_id: int, max_depth: int = 50) -> tuple[str, ...]:
+    """Codes of the recalled batches this one was made from, directly or through others."""
+    frontier, seen, recalled = {batch_id}, {batch_id}, set()
+    for _ in range(max_depth):
+        if not frontier:
+            break
+        rows = await BatchLink.select(
+            BatchLink.from_batch, BatchLink.from_batch.code, BatchLink.from_batch.status
+        ).where(BatchLink.to_batch.is_in(list(frontier)))
+        recalled |= {
+            row["from_batch.code"]
+            for row in rows
+            if row["from_batch.status"] == BatchStatus.RECALLED
+        }
+        frontier = {int(row["from_batch"]) for row in rows} - seen
+        seen |= frontier
+    return tuple(sorted(recalled))
+
+
 async def linked_codes(batch_id: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Codes of the batches this one came from, and went to."""
     upstream = await BatchLink.select(BatchLink.from_batch.code).where(

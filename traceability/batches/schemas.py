@@ -137,6 +137,7 @@ class EventInput:
     public: bool = True
     private_fields: frozenset[str] = frozenset()
     corrects_sequence: int | None = None
+    idempotency_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -207,8 +208,11 @@ class JournalEvent:
 
 @dataclass(frozen=True)
 class AppendResult:
+    """The recorded event; `repeated` when its idempotency key had already recorded it."""
+
     event: JournalEvent
     warnings: tuple[PhiWarning, ...]
+    repeated: bool = False
 
 
 @dataclass(frozen=True)
@@ -346,6 +350,11 @@ class LinkedBatch:
     code: str
     product_name: str
     producer_name: str
+    status: str = BatchStatus.ACTIVE
+
+    @property
+    def recalled(self) -> bool:
+        return self.status == BatchStatus.RECALLED
 
 
 @dataclass(frozen=True)
@@ -374,6 +383,9 @@ class Provenance:
     scans: ScanStats
     generated_at: datetime
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    # Recalled batches this one was made from (through links, however far back).
+    recalled_sources: tuple[str, ...] = ()
+    past_best_before: bool = False  # the best-before day is over (even when dates are hidden)
 
     @property
     def recalled(self) -> bool:

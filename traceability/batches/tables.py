@@ -90,6 +90,9 @@ class TraceEvent(Table, db=DB, tablename="traceability_event"):
     warnings = JSON(default=[])
     previous_hash = Varchar(length=64)
     hash = Varchar(length=64)
+    # The key a form or API client sent with the event, so that a repeated submission is
+    # recorded once (unique with `batch`, index in the migration; not part of the hash).
+    idempotency_key = Varchar(length=64, null=True, default=None)
 
 
 class EventPhoto(Table, db=DB, tablename="traceability_event_photo"):

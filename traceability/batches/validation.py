@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from marketplace import places
 from marketplace.errors import ApplicationError, InvalidInput, invalid_field
-from marketplace.text import normalize
+from marketplace.text import normalize, without_controls
 from traceability.batches.schemas import (
     EVENT_FIELDS,
     INPUT_KINDS,
@@ -28,6 +29,7 @@ MAX_PHOTOS = 4
 MAX_PHI_DAYS = 365
 CLOCK_SKEW = timedelta(minutes=10)
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def kind(raw: str) -> EventKind:
@@ -42,9 +44,11 @@ def kind(raw: str) -> EventKind:
 
 
 def occurred_at(moment: datetime, now: datetime) -> datetime:
-    """An aware time, not in the future (a few minutes of clock skew allowed)."""
+    """A time not in the future (a few minutes of clock skew allowed) nor before 2000, as
+    aware UTC. A time without a timezone is read as Viet Nam time, as a farmer's phone and
+    the seller pages give it."""
     if moment.utcoffset() is None:
-        raise ValueError("occurred_at must be timezone-aware")
+        moment = moment.replace(tzinfo=VIETNAM)
     if moment > now + CLOCK_SKEW or moment < EARLIEST:
         raise invalid_field(
             "occurred_at",
@@ -72,9 +76,10 @@ def line(value: str, field: str, max_length: int, *, required: bool = False) -> 
 
 
 def notes(value: str, *, required: bool = False) -> str:
-    """Free text, newlines kept, NFC."""
+    """Free text, newlines kept, NFC, without control characters."""
     text = "\n".join(
-        part.strip() for part in unicodedata.normalize("NFC", value).strip().splitlines()
+        part.strip()
+        for part in unicodedata.normalize("NFC", without_controls(value)).strip().splitlines()
     )
     if len(text) > MAX_NOTES or (required and not text):
         raise invalid_field(
@@ -84,6 +89,36 @@ def notes(value: str, *, required: bool = False) -> str:
             f"Notes need 1 to {MAX_NOTES} characters.",
         )
     return text
+
+
+def recall_reason(value: str) -> str:
+    """Why a batch is recalled: required, as long as a note may be."""
+    try:
+        return notes(value, required=True)
+    except InvalidInput:
+        raise invalid_field(
+            "reason",
+            "recall_reason_invalid",
+            f"Lý do thu hồi cần từ 1 đến {MAX_NOTES} ký tự.",
+            f"The reason for the recall needs 1 to {MAX_NOTES} characters.",
+        ) from None
+
+
+_KEY_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+def idempotency_key(key: str | None) -> str | None:
+    """The key of a submission (1–64 letters, digits, `-` or `_`); empty means none."""
+    if not key:
+        return None
+    if len(key) > 64 or not set(key) <= _KEY_CHARACTERS:
+        raise invalid_field(
+            "idempotency_key",
+            "idempotency_key_invalid",
+            "Khóa chống gửi trùng cần 1–64 chữ cái không dấu, chữ số, “-” hoặc “_”.",
+            "The idempotency key needs 1–64 ASCII letters, digits, “-” or “_”.",
+        )
+    return key
 
 
 def commune_code(code: str | None) -> str | None:
@@ -219,7 +254,7 @@ def _is_web_url(url: str) -> bool:
         parts.scheme in ("http", "https")
         and bool(parts.netloc)
         and len(url) <= 500
-        and not any(ch.isspace() for ch in url)
+        and all(ch.isprintable() and not ch.isspace() for ch in url)
     )
 
 

@@ -51,7 +51,9 @@ class Place:
     longitude: float | None = None
 
     def __post_init__(self) -> None:
-        if self.commune_code is not None and not self.commune_code.isdigit():
+        if self.commune_code is not None and not (
+            self.commune_code.isascii() and self.commune_code.isdigit()
+        ):
             raise invalid_field(
                 "commune_code",
                 "commune_code_invalid",

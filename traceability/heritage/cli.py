@@ -18,8 +18,10 @@ def register(commands: Any) -> None:
 
 def print_plaque(args: argparse.Namespace) -> int:
     from traceability.heritage.plaque import plaque_for_site, site_url
+    from traceability.labels import write_pdf_file
 
     pdf = asyncio.run(plaque_for_site(args.slug, args.size))
-    args.output.write_bytes(pdf)
+    if not write_pdf_file(args.output, pdf):
+        return 1
     print(f"Đã ghi / wrote {args.output} ({args.size}): {site_url(args.slug)}")
     return 0

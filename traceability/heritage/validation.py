@@ -11,7 +11,7 @@ from slugify import slugify
 
 from marketplace.errors import invalid_field
 from marketplace.places import validate_address
-from marketplace.text import normalize
+from marketplace.text import normalize, without_controls
 from traceability.heritage.schemas import ContentInput, SiteInput
 from traceability.heritage.vocabulary import CONTENT_LANGUAGES, KINDS, RANKINGS
 
@@ -37,8 +37,10 @@ def short_text(value: str, field: str, limit: int, *, required: bool = False) ->
 
 
 def long_text(value: str, field: str) -> str:
-    """NFC text with its paragraphs (blank-line separated) kept and stray spaces removed."""
-    text = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
+    """NFC text with its paragraphs (blank-line separated) kept and stray spaces and control
+    characters removed."""
+    text = unicodedata.normalize("NFC", without_controls(value))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = [" ".join(line.split()) for line in text.split("\n")]
     text = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
     if len(text) > MAX_TEXT_CHARS:
