@@ -19,6 +19,17 @@ def cmd_reindex(args: argparse.Namespace) -> int:
         f"Đã lập lại chỉ mục tìm kiếm: {report.documents} sản phẩm ({report.backend})\n"
         f"Search index rebuilt: {report.documents} products ({report.backend})"
     )
+    if report.error:
+        print(
+            "Không kết nối được Meilisearch: chỉ mục trong cơ sở dữ liệu đã được lập lại, chỉ "
+            "mục của Meilisearch thì chưa. Chạy lại `langso search reindex` khi Meilisearch "
+            "hoạt động.\nMeilisearch could not be reached: the database's search index was "
+            "rebuilt, Meilisearch's was not. Run `langso search reindex` again once "
+            "Meilisearch is up.",
+            file=sys.stderr,
+        )
+        print(f"Lỗi / error: {report.error}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -13,9 +13,17 @@ from marketplace.search.matching import MAX_COMPLETIONS, WordMatch, match_word
 from marketplace.search.query import FACET_NAMES, SearchQuery
 from marketplace.search.ranking import rank
 from marketplace.search.tokens import Word, exact_key, has_marks, words
-from marketplace.search.wording import optional_words, respaced, without_fillers
+from marketplace.search.wording import (
+    MAX_LOOKED_UP,
+    MAX_WORDS,
+    optional_words,
+    respaced,
+    within_limit,
+    without_chatter,
+    without_fillers,
+    words_to_give_up,
+)
 
-MAX_WORDS = 10
 SUGGESTIONS = 6
 SUGGESTION_CANDIDATES = 16
 
@@ -33,8 +41,10 @@ class Evaluation:
 def evaluate(index: MemoryIndex, query: SearchQuery) -> Evaluation:
     """The page of positions the query asks for, with facet counts and suggestions."""
     open_ended = not query.text[-1:].isspace()
-    typed = without_fillers(words(query.text), open_ended)[:MAX_WORDS]
-    completing = bool(typed) and open_ended
+    typed, beyond = within_limit(
+        without_chatter(without_fillers(words(query.text), open_ended), open_ended), MAX_LOOKED_UP
+    )
+    completing = bool(typed) and open_ended and not beyond
     tried: dict[tuple[Word, bool], WordMatch] = {}
 
     def matched(word: Word, last: bool) -> WordMatch:
@@ -48,12 +58,14 @@ def evaluate(index: MemoryIndex, query: SearchQuery) -> Evaluation:
         index.frequency,
         lambda w: bool(matched(w, w is typed[-1]).any),
         lambda pieces: _side_by_side(index, pieces),
-    )[:MAX_WORDS]
+    )
     matches = [matched(word, i == len(typed) - 1) for i, word in enumerate(typed)]
     generic = optional_words(typed)
     optional = [m for m in matches if m.any and any(m.word is w for w in generic)]
     left_out = [m.word for m in matches if not m.any and not any(m.word is w for w in generic)]
     matches = [m for m in matches if m.any and not any(m.word is w for w in generic)]
+    cut = [m.word for m in matches[MAX_WORDS:]] + beyond  # too many words: the last are cut
+    matches = matches[:MAX_WORDS]
     if not matches:  # only generic words found something: they are what was asked for
         matches, optional = optional, []
     # symbols alone ("🐟", "!!!") are something typed, not the empty query: nothing matches
@@ -77,7 +89,9 @@ def evaluate(index: MemoryIndex, query: SearchQuery) -> Evaluation:
         facets=_facet_counts(index, base, filters.by_facet),
         matched=_matched_terms(matches + optional),
         suggestions=_suggestions(index, matches, typed, completing, every_filter),
-        ignored_words=[w.text for w in typed if any(w is o for o in left_out)]
+        ignored_words=_distinct(
+            [w.text for w in [*typed, *beyond] if any(w is o for o in [*left_out, *cut])]
+        )
         or ([] if nothing_typed or typed else [query.text.strip()]),
     )
 
@@ -85,29 +99,48 @@ def evaluate(index: MemoryIndex, query: SearchQuery) -> Evaluation:
 def _text_match(
     index: MemoryIndex, matches: list[WordMatch], left_out: list[Word], scope: int
 ) -> int:
-    """Documents matching every word. If none does (within the filters, `scope`), words are
-    given up one at a time, adding them to `left_out`: the one whose absence leaves the most
-    products ("tìm mật ong" gives up "tìm", not "ong"), or, when no absence leaves any, the
-    last (Meilisearch's "last")."""
+    """Documents matching every word. If none does (within the filters, `scope`), the words
+    `wording.words_to_give_up` chooses are taken out of `matches` into `left_out`."""
     if not matches:
         return index.alive
-
-    def together(kept: list[WordMatch]) -> int:
-        result = index.alive
-        for match in kept:
-            result &= match.any
+    result = _together(index, matches)
+    if result & scope or len(matches) == 1:
         return result
+    sets = _word_sets([m.any & scope for m in matches])
+    give_up = words_to_give_up(sets, [m.word for m in matches])
+    left_out.extend(matches[i].word for i in give_up)
+    matches[:] = [m for i, m in enumerate(matches) if i not in give_up]
+    return _together(index, matches)
 
-    while True:
-        result = together(matches)
-        if result & scope or len(matches) == 1:
-            return result
-        best_count, best = 0, len(matches) - 1
-        for i in reversed(range(len(matches))):  # ties go to the later word
-            count = (together(matches[:i] + matches[i + 1 :]) & scope).bit_count()
-            if count > best_count:
-                best_count, best = count, i
-        left_out.append(matches.pop(best).word)
+
+def _together(index: MemoryIndex, matches: list[WordMatch]) -> int:
+    result = index.alive
+    for match in matches:
+        result &= match.any
+    return result
+
+
+def _word_sets(found: list[int]) -> dict[int, int]:
+    """The products having any of the words, counted by the set of words they have (bit i:
+    word i), by splitting them word by word."""
+    union = 0
+    for bitmap in found:
+        union |= bitmap
+    parts = [(0, union)] if union else []
+    for i, bitmap in enumerate(found):
+        split: list[tuple[int, int]] = []
+        for words_had, part in parts:
+            having = part & bitmap
+            if having:
+                split.append((words_had | 1 << i, having))
+            if having != part:
+                split.append((words_had, part ^ having))
+        parts = split
+    return {words_had: part.bit_count() for words_had, part in parts}
+
+
+def _distinct(texts: list[str]) -> list[str]:
+    return list(dict.fromkeys(texts))
 
 
 def _side_by_side(index: MemoryIndex, pieces: list[str]) -> bool:

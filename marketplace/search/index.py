@@ -30,6 +30,7 @@ from marketplace.search.documents import SearchDocument
 from marketplace.search.ranges import RangeIndex
 from marketplace.search.tokens import Word, folded_terms, words
 from marketplace.search.typos import TypoIndex
+from marketplace.search.wording import synonym_forms_in
 
 NAME, LABELS, TEXT = 0, 1, 2
 EXACT, PAIRS, STARTS = 3, 4, 5
@@ -214,7 +215,8 @@ class MemoryIndex:
         name = short_text(document.name)
         label_text = labels_of(document)
         labels = labels_text(label_text)
-        text = set(folded_terms(f"{document.description_vi} {document.description_en}"))
+        description = f"{document.description_vi} {document.description_en}"
+        text = set(folded_terms(description))
         words = text.union(name.terms, labels.terms)
         new_terms = [term for term in words if not self.knows(term)] if self._finished else []
         tables = self.tables
@@ -222,7 +224,7 @@ class MemoryIndex:
             (tables[NAME], name.keys),
             (tables[LABELS], labels.terms),
             (tables[TEXT], text),
-            (tables[EXACT], name.exact | labels.exact),
+            (tables[EXACT], name.exact | labels.exact | synonym_forms_in(description)),
             (tables[PAIRS], name.pairs | labels.pairs),
             (tables[STARTS], _starts(name)),
         ):

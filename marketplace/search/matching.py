@@ -28,6 +28,7 @@ class WordMatch:
     completing: bool
     whole_terms: list[str] = field(default_factory=list)
     typo_terms: list[str] = field(default_factory=list)
+    synonym_terms: list[str] = field(default_factory=list)
     fields: tuple[int, int, int] = (0, 0, 0)
     any: int = 0
     without_typos: int = 0
@@ -36,7 +37,9 @@ class WordMatch:
 
     @property
     def exact_terms(self) -> list[str]:
-        return [t for t in self.whole_terms if t not in self.typo_terms]
+        return [
+            t for t in self.whole_terms if t not in self.typo_terms and t not in self.synonym_terms
+        ]
 
 
 def match_word(index: MemoryIndex, word: Word, completing: bool) -> WordMatch:
@@ -60,14 +63,18 @@ def match_word(index: MemoryIndex, word: Word, completing: bool) -> WordMatch:
 
 def _add_synonyms(index: MemoryIndex, match: WordMatch, others: tuple[Word, ...]) -> None:
     """The other region's words (`wording.synonyms_of`) match as the word typed does: written
-    with their marks in names and labels ("lợn", not "lớn"), or anywhere when they have none;
-    in the name when the name has them ("trà" finds "Chè xanh" by its name)."""
+    with their marks ("lợn", not "lớn": names, labels and descriptions keep these words'
+    exact forms), or anywhere when they have none; in the name when the name has them ("trà"
+    finds "Chè xanh" by its name). They are not the word typed: like typo corrections, they
+    are no exact terms (proximity, names starting with the word: the word typed first)."""
     name, labels, text = match.fields
     for other in others:
         if has_marks(other.text):
             found = index.bitmap(EXACT, other.exact)
             in_name = found & index.bitmap(NAME, other.folded)
-            name, labels = name | in_name, labels | (found & ~in_name)
+            in_labels = found & index.bitmap(LABELS, other.folded) & ~in_name
+            name, labels = name | in_name, labels | in_labels
+            text |= found & ~in_name & ~in_labels
         else:
             found = any_field(index, [other.folded])
             name |= index.bitmap(NAME, other.folded)
@@ -78,6 +85,7 @@ def _add_synonyms(index: MemoryIndex, match: WordMatch, others: tuple[Word, ...]
             match.whole |= found
             match.without_typos |= found
             match.whole_terms.append(other.folded)
+            match.synonym_terms.append(other.folded)
     match.fields = (name, labels, text)
 
 

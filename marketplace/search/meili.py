@@ -34,7 +34,13 @@ from meilisearch_python_sdk.models.settings import (
 from marketplace.search.documents import SearchDocument
 from marketplace.search.query import FacetCount, SearchHit, SearchQuery, SearchResult
 from marketplace.search.tokens import Word, fold_text, words
-from marketplace.search.wording import optional_words, without_fillers
+from marketplace.search.wording import (
+    MAX_WORDS,
+    optional_words,
+    within_limit,
+    without_chatter,
+    without_fillers,
+)
 
 PRIMARY_KEY = "product_id"
 FACET_ATTRIBUTES = {
@@ -215,7 +221,11 @@ class MeiliSearch:
             ) from error
 
     async def _search(self, query: SearchQuery, took_ms: float) -> SearchResult:
-        typed = without_fillers(words(query.text))
+        # Meilisearch reads ten words at most: the conversation and generic words go first
+        open_ended = not query.text[-1:].isspace()
+        typed, cut = within_limit(
+            without_chatter(without_fillers(words(query.text), open_ended), open_ended), MAX_WORDS
+        )
         if not typed and query.text.strip():  # symbols alone: nothing, as the other backends
             return SearchResult(
                 hits=[],
@@ -252,6 +262,7 @@ class MeiliSearch:
             suggestions=_suggestions(query.text, [hit.name for hit in hits]),
             took_ms=took_ms,
             backend=self.name,
+            ignored_words=list(dict.fromkeys(w.text for w in cut)),
         )
 
     async def _multi_search(self, query: SearchQuery, strategy: str, text: str) -> list[Any]:

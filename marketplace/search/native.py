@@ -22,8 +22,9 @@ query time (`tokens`: no marks, đ → d). A search:
 2. counts facets with one `GROUP BY` over the matches (if nothing matches every word, words
    are dropped from the end, like Meilisearch);
 3. takes the page ordered by Meilisearch's rules (`ranking`), each rule a full-text expression:
-   no typos, same diacritics, words side by side, all words in the name, whole words, name
-   starting with the first word, then OCOP stars and the most recent change;
+   no typos, same diacritics, words side by side, all words (then the first ones) in the
+   name, whole words, name starting with the first word, then OCOP stars and the most recent
+   change;
 4. reads the page's documents and marks the matches (`highlight`).
 
 On SQLite the FTS5 rowid is the document's place in that last order, with its facet
@@ -65,15 +66,20 @@ from marketplace.search.typos import (
     variants_of,
 )
 from marketplace.search.wording import (
+    MAX_LOOKED_UP,
+    MAX_WORDS,
     optional_words,
     pieces_to_look_up,
     respaced,
     split_word,
+    synonym_forms_in,
     synonyms_of,
+    within_limit,
+    without_chatter,
     without_fillers,
+    words_to_give_up,
 )
 
-MAX_WORDS = 10
 SUGGESTIONS = 6
 _CHUNK = 2000
 
@@ -103,7 +109,8 @@ class _Indexed:
 def _indexed(document: SearchDocument) -> _Indexed:
     name = short_text(document.name)
     labels = labels_text(labels_of(document))
-    body = folded_terms(f"{document.description_vi} {document.description_en}")
+    description = f"{document.description_vi} {document.description_en}"
+    body = folded_terms(description)
     first = name.words[0].folded if name.words else ""
     entry = (
         document.product_id,
@@ -122,7 +129,7 @@ def _indexed(document: SearchDocument) -> _Indexed:
         name=" ".join(folded_name),
         labels=" ".join(folded_labels),
         body=" ".join(body),
-        exact=" ".join(sorted(name.exact | labels.exact)),
+        exact=" ".join(sorted(name.exact | labels.exact | synonym_forms_in(description))),
         terms=name.terms | labels.terms | frozenset(body),
         entry=entry,
         short_keys=_short_keys(folded_name, [*folded_name, *folded_labels, *body]),
@@ -365,10 +372,10 @@ def _other_term(other: Word, fields: ex.Fields) -> ex.Expression:
     its marks when it has them ("lợn", not "lớn"), in the fields asked for."""
     if not has_marks(other.text):
         return ex.Term(other.folded, fields)
-    exact = ex.Term(other.exact, "exact")
-    if fields == "name":
-        return ex.AllOf((ex.Term(other.folded, "name"), exact))
-    return exact
+    exact = ex.Term(other.exact, "exact")  # names, labels, and descriptions (`_indexed`)
+    if fields == "all":
+        return exact
+    return ex.AllOf((ex.Term(other.folded, fields), exact))
 
 
 async def _plan(typed: list[Word], completing: bool) -> tuple[list[_Group], list[str]]:
@@ -400,6 +407,8 @@ async def _plan(typed: list[Word], completing: bool) -> tuple[list[_Group], list
                 group.whole = sorted(await _corrections(word.folded))
                 group.typos = list(group.whole)
         group.others = [o for o in synonyms_of(word) if o.folded in known]
+        if not group.whole and group.prefix is None and group.others:
+            group.others = [o for o in group.others if await _finds(_other_term(o, "all"))]
         if group.whole or group.prefix is not None or group.others:
             groups.append(group)
         else:
@@ -445,13 +454,21 @@ async def _respaced(typed: list[Word], completing: bool) -> list[Word]:
 
 async def _side_by_side(pieces: tuple[str, ...]) -> bool:
     """Whether some name or label has these words side by side ("nuoc mam", not "so co la")."""
-    phrase = ex.Phrase(pieces)
+    return await _finds(ex.Phrase(pieces))
+
+
+async def _finds(expression: ex.Expression) -> bool:
+    """Whether some product matches the expression (a word known only folded, "lon", may
+    not be there with the marks asked for, "lợn")."""
     if is_sqlite():
-        sql, text = "SELECT 1 FROM search_fts WHERE search_fts MATCH {} LIMIT 1", ex.fts5(phrase)
+        sql, text = (
+            "SELECT 1 FROM search_fts WHERE search_fts MATCH {} LIMIT 1",
+            ex.fts5(expression),
+        )
     else:
         sql, text = (
             "SELECT 1 FROM search_entry WHERE tsv @@ {}::tsquery LIMIT 1",
-            ex.tsquery(phrase),
+            ex.tsquery(expression),
         )
     return bool(await _fetch(sql, text))
 
@@ -592,12 +609,19 @@ class NativeSearch:
     async def _search(self, query: SearchQuery, started: float) -> SearchResult:
         sqlite = is_sqlite()
         open_ended = not query.text[-1:].isspace()
-        typed = without_fillers(words(query.text), open_ended)[:MAX_WORDS]
-        completing = bool(typed) and open_ended
-        typed = (await _respaced(typed, completing))[:MAX_WORDS]
+        typed, cut = within_limit(
+            without_chatter(without_fillers(words(query.text), open_ended), open_ended),
+            MAX_LOOKED_UP,
+        )
+        completing = bool(typed) and open_ended and not cut
+        typed = await _respaced(typed, completing)
         groups, ignored = await _plan(typed, completing) if typed else ([], [])
         generic = optional_words(typed)
         ignored = [text for text in ignored if not any(text == g.text for g in generic)]
+        required = [g for g in groups if not any(g.word is w for w in generic)]
+        cut = [g.word for g in required[MAX_WORDS:]] + cut  # too many words: the last go
+        groups = [g for g in groups if not any(g.word is w for w in cut)]
+        ignored = list(dict.fromkeys([*ignored, *(w.text for w in cut)]))  # each word once
         if typed and not groups:
             return _empty(query, self.name, started, ignored)
         if not typed and query.text.strip():  # symbols alone ("🐟", "!!!"): nothing matches
@@ -613,18 +637,14 @@ class NativeSearch:
             count = _fts5_combo_rows if sqlite else _tsv_facet_rows
             rows, match = await count(query, groups)
             total, facets = _facets(rows, query)
-            while not total and len(groups) > 1:  # nothing has every word: give one up
-                # the one whose absence leaves the most products; if none leaves any, the last
-                best_total, best = 0, len(groups) - 1
-                for i in reversed(range(len(groups))):
-                    trial, _ = await count(query, groups[:i] + groups[i + 1 :])
-                    found = _facets(trial, query)[0]
-                    if found > best_total:
-                        best_total, best = found, i
-                ignored.append(groups.pop(best).word.text)
+            if not total and len(groups) > 1:  # nothing has every word: give some up
+                sets = await _word_sets(query, groups)
+                give_up = words_to_give_up(sets, [g.word for g in groups])
+                ignored += [groups[i].word.text for i in give_up]
+                groups = [g for i, g in enumerate(groups) if i not in give_up]
                 rows, match = await count(query, groups)
                 total, facets = _facets(rows, query)
-            ignored = [w.text for w in typed if w.text in ignored]
+        ignored = list(dict.fromkeys(w.text for w in [*typed, *cut] if w.text in ignored))
         page = _fts5_page if sqlite else _tsv_page
         product_ids = await page(query, groups, match, total, optional) if total else []
         documents = await store.documents(product_ids)
@@ -811,6 +831,35 @@ class NativeSearch:
 
 def _reads() -> AbstractAsyncContextManager[None]:
     return contextlib.nullcontext() if is_sqlite() else reading()
+
+
+async def _word_sets(query: SearchQuery, groups: list[_Group]) -> dict[int, int]:
+    """The products within the filters having any of the words, counted by the set of words
+    they have (bit i: word i; `wording.words_to_give_up`), in one statement."""
+    where = _Where()
+    expressions = [(1 << i, g.expression()) for i, g in enumerate(groups)]
+    known = [(bit, e) for bit, e in expressions if e is not None]
+    any_word = ex.any_of([e for _, e in known])
+    if any_word is None:
+        return {}
+    if is_sqlite():
+        source = "search_fts f JOIN search_entry e ON e.doc = f.rowid"
+        has = "e.doc IN (SELECT rowid FROM search_fts WHERE search_fts MATCH {})"
+        where.add("f.search_fts MATCH {}", ex.fts5(any_word))
+        texts = [ex.fts5(e) for _, e in known]
+    else:
+        source, has = "search_entry e", "e.tsv @@ {}::tsquery"
+        where.add("e.tsv @@ {}::tsquery", ex.tsquery(any_word))
+        texts = [ex.tsquery(e) for _, e in known]
+    _common_filters(where, query)
+    _facet_filters(where, query)
+    found = " + ".join(f"(CASE WHEN {has} THEN {bit} ELSE 0 END)" for bit, _ in known)
+    rows = await _fetch(
+        f"SELECT {found} AS words_had, COUNT(*) FROM {source}{where.text()} GROUP BY 1",  # noqa: S608
+        *texts,
+        *where.args,
+    )
+    return {int(words_had): int(n) for words_had, n in rows}
 
 
 # -- searching PostgreSQL full text --------------------------------------------------------------
@@ -1111,7 +1160,8 @@ def _rules(groups: list[_Group], optional: Sequence[_Group] = ()) -> list[ex.Exp
         rules.append(ex.all_of(list(pairs)))
         if len(pairs) > 1:
             rules.append(ex.any_of([p for p in pairs if p is not None]))
-    rules.append(ex.all_of([g.expression("name") for g in groups]))
+    in_name = [g.expression("name") for g in groups]
+    rules += [ex.all_of(in_name[:k]) for k in range(len(groups), 0, -1)]  # the first words
     rules.append(ex.all_of([g.expression("name_labels") for g in groups]))
     whole = [g.whole_expression() for g in groups if len(g.word.folded) > 1]
     if any(g.prefix is not None for g in groups) and whole:

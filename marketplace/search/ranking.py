@@ -9,8 +9,10 @@ further, so ranking costs the same whether ten or fifty thousand products match.
 2. typos: matches without typos first;
 3. diacritics: when the buyer typed marks, words written exactly so ("mật", not "mặt") first;
 4. proximity: query words side by side in the name (or in a label) first;
-5. attribute: all words in the name, then in name or labels (producer, place, keywords),
-   then more words in the name before fewer;
+5. attribute: all words in the name, then the first words of the query in the name, the
+   more the better (they name the product: "chè xanh thanh hoá" is Chè xanh of Thanh Hóa,
+   before Chè lam Thanh Hóa); then all in name or labels (producer, place, keywords), then
+   more words in the name before fewer;
 6. exactness: whole words before completions of the last word, names starting with the
    first word before the rest;
 7. OCOP stars, more first; then the most recently changed product.
@@ -77,6 +79,7 @@ def _rules(index: MemoryIndex, matches: list[WordMatch]) -> list[list[int]]:
         _typo_levels(matches),
         _diacritic_levels(matches),
         _proximity_levels(index, matches),
+        _leading_levels(matches),
         _attribute_levels(matches),
         _exactness_levels(index, matches),
         star_levels,
@@ -117,11 +120,22 @@ def _proximity_levels(index: MemoryIndex, matches: list[WordMatch]) -> list[int]
     return [together, some]
 
 
+def _leading_levels(matches: list[WordMatch]) -> list[int]:
+    """All words in the name, then the first n-1, …, the first one: the first words name the
+    product, the later ones say which ("chè xanh thanh hoá": Chè xanh before Chè lam)."""
+    levels: list[int] = []
+    found = -1
+    for match in matches:
+        found &= match.fields[NAME]
+        levels.append(found)
+    return levels[::-1]
+
+
 def _attribute_levels(matches: list[WordMatch]) -> list[int]:
-    """All words in the name; all in name or labels; then more words in the name first."""
+    """All words in name or labels; then more words in the name first."""
     in_name = _at_least([m.fields[NAME] for m in matches])
     in_name_or_labels = _all([m.fields[NAME] | m.fields[LABELS] for m in matches])
-    return [in_name[0], in_name_or_labels, *in_name[1:]]
+    return [in_name_or_labels, *in_name[1:]]
 
 
 def _at_least(sets: list[int]) -> list[int]:

@@ -191,8 +191,12 @@ def _replace(result: SearchResult, **changes: object) -> SearchResult:
 
 @dataclass(frozen=True)
 class ReindexReport:
+    """What a reindex did. `error` is set when Meilisearch could not be reached: the database
+    index was rebuilt, Meilisearch's was not."""
+
     documents: int
     backend: str
+    error: str | None = None
 
 
 async def reindex(load: DocumentLoader) -> ReindexReport:
@@ -210,7 +214,10 @@ async def reindex(load: DocumentLoader) -> ReindexReport:
     embedded.forget()
     backend = meilisearch()
     if backend is not None:
-        await backend.replace_all(documents)
+        try:
+            await backend.replace_all(documents)
+        except MeiliUnavailable as error:
+            return ReindexReport(len(documents), database_backend().name, str(error))
         async with write_transaction():
             await store.forget_up_to(state.version)
     return ReindexReport(len(documents), backend_name())

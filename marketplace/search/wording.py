@@ -19,16 +19,22 @@ count only when typed with their marks.
 from __future__ import annotations
 
 import itertools
+import math
+import re
+import unicodedata
 from collections.abc import Callable
+from fractions import Fraction
 from functools import lru_cache
 
 from marketplace.places import provinces
-from marketplace.search.tokens import Word, fold_text, has_marks, words
+from marketplace.search.tokens import Word, exact_key, fold_text, has_marks, words
 
 # Exact forms (lowercase, with marks) and, where folding leaves them unambiguous, folded forms.
 _GENERIC_EXACT = ("đặc sản", "sản phẩm", "nông sản", "hàng", "đồ ăn", "đồ", "quà")
 _GENERIC_FOLDED = ("dac san", "san pham", "nong san", "ocop")
 _BEFORE_PROVINCE = ("tinh", "tp", "thanh pho")
+MAX_WORDS = 10  # words a match must have; more are cut off, and reported
+MAX_LOOKED_UP = 2 * MAX_WORDS  # words looked up: those no product has leave room for others
 
 
 @lru_cache(maxsize=1)
@@ -100,11 +106,109 @@ def _generic_positions(typed: list[Word]) -> set[int]:
 def optional_words(typed: list[Word]) -> list[Word]:
     """The generic words, when other words are typed: those decide what matches, and the
     generic ones only rank ("đặc sản ninh bình": Ninh Bình's products, those that say "đặc
-    sản" first). Typed alone, generic words are ordinary words."""
+    sản" first). Typed with nothing but other generic words, the last phrase decides, as
+    Vietnamese puts the specific word after the general one ("sản phẩm ocop": the OCOP
+    products); typed alone, generic words are ordinary words."""
     generic = _generic_positions(typed)
     if len(generic) == len(typed):
-        return []
+        generic -= _last_generic_phrase(typed)
     return [typed[i] for i in sorted(generic)]
+
+
+def _last_generic_phrase(typed: list[Word]) -> set[int]:
+    for start in reversed(range(len(typed))):
+        for phrase, exact in _generic_phrases():
+            if start + len(phrase) == len(typed) and _starts_at(typed, start, phrase, exact):
+                return set(range(start, len(typed)))
+    return set()
+
+
+# -- conversation ---------------------------------------------------------------------------
+
+# What buyers write around the product when they search as they would message a shop: "chào
+# shop, mình cần mua mật ong", "shop ơi cho mình hỏi còn nem chua không". No product is named
+# by these words, yet descriptions use some of them ("dùng cho", "không chất bảo quản"), so
+# requiring them finds the wrong products and giving them up one by one gives up the product.
+# Compared with their marks (unmarked "toi" may be "tỏi", "oi" "ổi", "cho" is kept as the
+# commonest reading of itself), except the forms no other word folds to.
+_CHATTER_EXACT = (
+    "chào", "xin", "shop", "ơi", "mình", "cần", "mua", "hỏi", "có", "bán", "không", "còn",
+    "cho", "ạ", "à", "nhé", "nha", "với", "em", "chị", "bạn", "muốn", "tôi", "tìm", "giúp",
+    "được", "ở", "đâu", "của", "và", "để", "làm", "vậy", "thế", "nào", "gì", "nhỉ", "hả",
+    "thì", "là", "mấy", "nhiêu", "ship", "ad", "admin", "ko", "k",
+)  # fmt: skip
+_CHATTER_FOLDED = ("shop", "ship", "admin", "khong", "ko")
+
+
+@lru_cache(maxsize=1)
+def _chatter() -> tuple[frozenset[str], frozenset[str]]:
+    exact = frozenset(words(w)[0].exact for w in _CHATTER_EXACT)
+    return exact, frozenset(_CHATTER_FOLDED)
+
+
+def is_chatter(word: Word) -> bool:
+    """Whether a typed word is conversation rather than what is looked for."""
+    exact, folded = _chatter()
+    return word.exact in exact or word.folded in folded
+
+
+def without_chatter(typed: list[Word], open_ended: bool = False) -> list[Word]:
+    """The words without the conversation around them ("chào shop mình cần mua mật ong" →
+    "mật ong"), unless nothing else was typed. A short last word still being typed is kept:
+    "chiếu có" is on its way to "chiếu cói", "mật ong k" to "mật ong khoái"."""
+    last = len(typed) - 1
+
+    def chatter(i: int, word: Word) -> bool:
+        still_typing = open_ended and i == last and len(word.folded) < 4
+        return is_chatter(word) and not still_typing
+
+    kept = [w for i, w in enumerate(typed) if not chatter(i, w)]
+    return kept or typed
+
+
+def within_limit(typed: list[Word], limit: int) -> tuple[list[Word], list[Word]]:
+    """At most `limit` words, and those cut off (to report them): when there are too many,
+    generic words ("đặc sản", "quà") go first, then the last words."""
+    if len(typed) <= limit:
+        return typed, []
+    generic = _generic_positions(typed)
+    kept = [w for i, w in enumerate(typed) if i not in generic] or typed
+    return kept[:limit], kept[limit:]
+
+
+def words_to_give_up(word_sets: dict[int, int], typed: list[Word]) -> list[int]:
+    """The words to give up when no product has them all: those missing from the set of words
+    the most products share that has the most of them (a province's name counting as one
+    word), then the rarest (inverse document frequency): "nem chua ninh binh" keeps "nem chua"
+    rather than "chua ninh binh" (Sữa ong chúa of Ninh Bình), "mật ong rừng nguyên chất Thọ
+    Bình" gives up "nguyên chất", which the honey of Thọ Bình does not say, and the chatter
+    of "shop oi minh hoi nem chua" goes, not the last word, which is usually the product.
+    `word_sets` counts the products by the set of the words they have (bit i: typed[i]).
+    Ties keep the later words."""
+    count = len(typed)
+    with_any = sum(word_sets.values())
+    have = [sum(n for found, n in word_sets.items() if found >> i & 1) for i in range(count)]
+    rarity = [math.log((with_any + 1) / n) if n else 0.0 for n in have]
+    weight = _word_weights(typed)
+
+    def worth(found: int) -> tuple[Fraction, float, int]:
+        kept = [i for i in range(count) if found >> i & 1]
+        return (sum((weight[i] for i in kept), Fraction(0)), sum(rarity[i] for i in kept), found)
+
+    best = max(word_sets, key=worth, default=1 << (count - 1))
+    return [i for i in range(count) if not best >> i & 1]
+
+
+def _word_weights(typed: list[Word]) -> list[Fraction]:
+    """1 for each word, shared among the words of a province's name ("ninh bình": ½ each)."""
+    weights = [Fraction(1)] * len(typed)
+    folded = [w.folded for w in typed]
+    for name in _province_names():
+        for start in range(len(typed) - len(name) + 1):
+            if tuple(folded[start : start + len(name)]) == name:
+                for i in range(start, start + len(name)):
+                    weights[i] = Fraction(1, len(name))
+    return weights
 
 
 # -- words run together, or split -----------------------------------------------------------
@@ -233,6 +337,20 @@ def _synonyms() -> tuple[dict[str, tuple[Word, ...]], dict[str, tuple[Word, ...]
         {key: tuple(found) for key, found in by_exact.items()},
         {key: tuple(found) for key, found in by_folded.items()},
     )
+
+
+@lru_cache(maxsize=1)
+def _marked_synonyms() -> re.Pattern[str]:
+    forms = sorted({w for pair in _SAME_THING for w in pair if has_marks(w)}, key=len)
+    return re.compile(r"(?<!\w)(" + "|".join(reversed(forms)) + r")(?!\w)")
+
+
+def synonym_forms_in(text: str) -> frozenset[str]:
+    """The exact keys of the regional words written with their marks in a long text (a
+    description): "thịt lợn tươi" has "lợn", so "heo" finds it, where the folded "lon" would
+    also find "lớn". Names and labels have every word's exact key; descriptions only these."""
+    found = _marked_synonyms().findall(unicodedata.normalize("NFC", text).lower())
+    return frozenset(exact_key(form) for form in found)
 
 
 def synonyms_of(word: Word) -> tuple[Word, ...]:

@@ -66,6 +66,37 @@ TABLE = [
     ("cuc phuong", 2, ["Mật ong rừng Cúc Phương", "Mật ong hoa nhãn"], BOTH),
     ("pomelo", 1, ["Bưởi Ngọc Lũ"], BOTH),
     ("fish sauce", 1, ["Nước mắm Ba Làng"], BOTH),
+    # written as a message to the shop: the conversation is left out, not the product
+    ("chào shop mình cần mua mật ong", 2, ["Mật ong rừng Cúc Phương", "Mật ong hoa nhãn"], BOTH),
+    ("shop ơi cho mình hỏi còn nem chua không", 1, ["Nem chua Thanh Hóa"], BOTH),
+    (
+        "xin chào shop ơi cho mình hỏi có bán mật ong rừng không",
+        1,
+        ["Mật ong rừng Cúc Phương"],
+        BOTH,
+    ),
+    ("shop oi cho minh hoi con nem chua khong", 1, ["Nem chua Thanh Hóa"], EMBEDDED),
+    (
+        "chao shop minh can mua mat ong",
+        2,
+        ["Mật ong rừng Cúc Phương", "Mật ong hoa nhãn"],
+        EMBEDDED,
+    ),
+    # more than ten words: the product words are still searched
+    ("qqa qqb qqc qqd qqe qqf qqg qqh qqi qqj nem chua", 1, ["Nem chua Thanh Hóa"], EMBEDDED),
+    (
+        "tôi muốn mua mật ong rừng nguyên chất Cúc Phương Ninh Bình để làm quà biếu Tết cho bố mẹ",
+        1,
+        ["Mật ong rừng Cúc Phương"],
+        EMBEDDED,
+    ),
+    # the first words name the product, side by side in its name
+    ("chè xanh thanh hoá", 1, ["Chè xanh Như Xuân"], BOTH),
+    ("che xanh thanh hoa", 1, ["Chè xanh Như Xuân"], BOTH),
+    ("che xanh thanh", 1, ["Chè xanh Như Xuân"], BOTH),
+    # the other region's word, written in a description ("thịt lợn")
+    ("heo", 1, ["Nem chua Thanh Hóa"], EMBEDDED),
+    ("nem chua heo", 1, ["Nem chua Thanh Hóa"], EMBEDDED),
 ]
 
 SHORT_PREFIXES = ["b", "ch", "ng", "m"]

@@ -340,15 +340,19 @@ async def test_symbols_alone_find_nothing_and_say_so(catalogue):
 
 
 CHATTY = [
-    ("tìm mật ong", ["Mật ong rừng Cúc Phương", "Mật ong hoa nhãn"], ["tìm"]),
+    # typed with their marks, "tìm" and "bán" are conversation, left out at once
+    ("tìm mật ong", ["Mật ong rừng Cúc Phương", "Mật ong hoa nhãn"], []),
     ("giá nước mắm", ["Nước mắm Ba Làng", "Nước mắm cốt cá cơm thượng hạng"], []),
-    ("bán chè xanh", ["Chè xanh Như Xuân"], ["bán"]),
+    ("bán chè xanh", ["Chè xanh Như Xuân"], []),
+    # without them, "tim" may be "tím" and "ban" "bản": given up as nothing has every word
+    ("tim mat ong", ["Mật ong rừng Cúc Phương", "Mật ong hoa nhãn"], ["tim"]),
+    ("ban che xanh", ["Chè xanh Như Xuân"], ["ban"]),
 ]
 
 
 async def test_a_chatty_word_is_given_up_before_the_product_words(catalogue):
-    # Nothing has every word: the word given up is the one whose absence leaves the most
-    # products, not the last one ("tìm mật ong" is about honey, not about "tím").
+    # Nothing has every word: the word given up is the one the products having the most of
+    # the words lack, not the last one ("tim mat ong" is about honey, not about "tím").
     for text, expected, left_out in CHATTY:
         result = await search.search(SearchQuery(text=text))
         assert set(expected) <= {h.name for h in result.hits[: len(expected)]}, text
@@ -384,3 +388,129 @@ async def test_a_suggestion_keeps_the_marks_typed_and_repeats_no_word(catalogue)
     assert all(s.startswith("chè ") for s in marked.suggestions)
     again = await search.search(SearchQuery(text="nước mắm n"))
     assert "nước mắm nước" not in again.suggestions
+
+
+CONVERSATION = [
+    ("chào shop mình cần mua mật ong", {"Mật ong rừng Cúc Phương", "Mật ong hoa nhãn"}),
+    ("shop ơi cho mình hỏi còn nem chua không", {"Nem chua Thanh Hóa"}),
+    ("xin chào shop ơi cho mình hỏi có bán mật ong rừng không", {"Mật ong rừng Cúc Phương"}),
+]
+
+
+async def test_the_conversation_around_the_product_is_left_out(catalogue):
+    # Every product word is kept and nothing is reported: "chào", "shop", "mình" are no
+    # product's words, and giving words up one by one used to give up the product itself.
+    for text, expected in CONVERSATION:
+        result = await search.search(SearchQuery(text=text))
+        assert {h.name for h in result.hits} == expected, text
+        assert result.ignored_words == [], text
+
+
+async def test_chatter_typed_without_marks_is_given_up_before_the_product(catalogue):
+    result = await search.search(SearchQuery(text="shop oi cho minh hoi con nem chua khong"))
+    assert [h.name for h in result.hits][:1] == ["Nem chua Thanh Hóa"]
+    assert "nem" not in result.ignored_words and "chua" not in result.ignored_words
+
+
+async def test_words_past_the_tenth_are_still_looked_at_or_reported(catalogue):
+    nonsense = "qqa qqb qqc qqd qqe qqf qqg qqh qqi qqj"
+    result = await search.search(SearchQuery(text=f"{nonsense} nem chua"))
+    assert [h.name for h in result.hits][:1] == ["Nem chua Thanh Hóa"]
+    assert result.ignored_words == nonsense.split()
+    long = (
+        "tôi muốn mua mật ong rừng nguyên chất Cúc Phương Ninh Bình để làm quà biếu Tết cho bố mẹ"
+    )
+    result = await search.search(SearchQuery(text=long))
+    assert [h.name for h in result.hits][:1] == ["Mật ong rừng Cúc Phương"]
+    # at most ten words must match: the ones past them are reported, not silently dropped
+    assert {"bố", "mẹ"} <= set(result.ignored_words)
+    assert not {"mật", "ong", "rừng", "cúc", "phương"} & set(result.ignored_words)
+
+
+async def test_the_word_typed_ranks_before_the_other_regions_word(catalogue):
+    tea = BY_NAME["Chè xanh Như Xuân"]
+    herbal = replace(
+        tea,
+        product_id=950,
+        slug="tra-la-voi",
+        name="Trà lá vối",
+        description_vi="Lá vối ủ, phơi khô, pha trà thảo mộc.",
+        producer_name="HTX Chè xanh Như Xuân",  # its producer's name says "chè"
+        updated_at=tea.updated_at.replace(year=2027),  # the most recent change
+    )
+    async with write_transaction():
+        await search.product_changed(herbal, herbal.product_id)
+    marked = await names("chè")
+    assert marked.index("Chè xanh Như Xuân") < marked.index("Trà lá vối"), marked
+    assert (await names("tra"))[:1] == ["Trà lá vối"]
+    assert (await names("trà"))[:1] == ["Trà lá vối"]
+
+
+async def test_the_other_regions_word_is_found_in_descriptions_with_its_marks(catalogue):
+    # "heo" finds the "thịt lợn" of a description; "lớn" (big) is not "lợn"
+    big = replace(
+        BY_NAME["Bưởi Diễn"], product_id=951, slug="buoi-lon", description_vi="Quả lớn, ngọt."
+    )
+    async with write_transaction():
+        await search.product_changed(big, big.product_id)
+    result = await search.search(SearchQuery(text="heo"))
+    assert [h.name for h in result.hits] == ["Nem chua Thanh Hóa"]
+    assert result.ignored_words == []
+    nothing = await search.search(SearchQuery(text="bắp"))  # nothing says "ngô" either
+    assert (nothing.total, nothing.ignored_words) == (0, ["bắp"])
+
+
+async def test_generic_words_alone_find_what_the_last_of_them_finds(catalogue):
+    rated = [
+        replace(BY_NAME[n], extra_keywords=("OCOP", "OCOP 4 sao"))
+        for n in ["Tỏi Lý Sơn", "Bưởi Diễn"]
+    ]
+    async with write_transaction():
+        for document in rated:
+            await search.product_changed(document, document.product_id)
+    ocop = set(await names("ocop"))
+    assert ocop == {"Tỏi Lý Sơn", "Bưởi Diễn"}
+    for text in ["sản phẩm ocop", "san pham ocop"]:
+        result = await search.search(SearchQuery(text=text))
+        assert {h.name for h in result.hits} == ocop, text
+        assert result.ignored_words == [], text
+
+
+async def test_a_word_left_out_is_reported_once(catalogue):
+    result = await search.search(SearchQuery(text="<script>alert(1)</script>"))
+    assert result.ignored_words == ["script", "alert", "1"]
+
+
+async def test_the_first_words_side_by_side_in_the_name_come_first(catalogue):
+    # "Chè lam Thanh Hóa" has more of the words in its name, and more stars, but "chè xanh"
+    # is what was asked for: Chè xanh first, whatever labels say "chè xanh" too
+    tea = BY_NAME["Chè xanh Như Xuân"]
+    sweet = replace(
+        tea,
+        product_id=952,
+        slug="che-lam-thanh-hoa",
+        name="Chè lam Thanh Hóa",
+        description_vi="Bánh chè lam gạo nếp, mạch nha, gừng.",
+        producer_name="HTX Chè xanh Như Xuân",
+        ocop_stars=5,
+    )
+    async with write_transaction():
+        await search.product_changed(sweet, sweet.product_id)
+    for text in ["chè xanh thanh hoá", "che xanh thanh hoa", "che xanh thanh"]:
+        assert (await names(text))[:2] == ["Chè xanh Như Xuân", "Chè lam Thanh Hóa"], text
+
+
+def test_a_short_word_still_being_typed_is_not_taken_for_conversation():
+    from marketplace.search.tokens import words
+    from marketplace.search.wording import without_chatter
+
+    # "chiếu có" is on its way to "chiếu cói": the "có" being typed is kept as a prefix
+    assert [w.exact for w in without_chatter(words("chiếu có"), open_ended=True)] == [
+        w.exact for w in words("chiếu có")
+    ]
+    assert [w.folded for w in without_chatter(words("chiếu có "), open_ended=False)] == ["chieu"]
+    # a whole conversation word at the end is conversation even while the query is open
+    assert [w.folded for w in without_chatter(words("nem chua không"), open_ended=True)] == [
+        "nem",
+        "chua",
+    ]
