@@ -141,7 +141,7 @@ def _deliveries(form: dict[str, str]) -> dict[int, str]:
     chosen: dict[int, str] = {}
     for key, value in form.items():
         producer = key.removeprefix("delivery_")
-        if key.startswith("delivery_") and producer.isdigit():
+        if key.startswith("delivery_") and producer.isascii() and producer.isdigit():
             chosen[int(producer)] = value
     return chosen
 

@@ -59,8 +59,15 @@ class ListQuery:
     problems: list[FieldError]
 
 
+def _whole(raw: str) -> int | None:
+    """A short whole number typed in ASCII digits; None for anything else ("²", "٣", 5,000
+    digits: each would make int() raise)."""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
+
+
 def _small_int(raw: str, allowed: range) -> int | None:
-    return int(raw) if raw.isdigit() and int(raw) in allowed else None
+    number = _whole(raw)
+    return number if number in allowed else None
 
 
 _NOT_APPLIED_VI = "Bộ lọc giá này chưa được áp dụng."
@@ -118,7 +125,7 @@ def parse_list_query(params: Any) -> ListQuery:
     raw = {name: str(params.get(name, "")).strip() for name in FILTER_NAMES}
     problems: list[FieldError] = []
     province_code = _province_code(raw["province"])
-    commune_code = raw["commune"] if raw["commune"].isdigit() and province_code else None
+    commune_code = raw["commune"] if _whole(raw["commune"]) is not None and province_code else None
     stars = _small_int(raw["stars"], range(3, 6))
     certification = raw["certification"] if raw["certification"] in CERTIFICATIONS else None
     filters = ProductFilters(
@@ -134,7 +141,7 @@ def parse_list_query(params: Any) -> ListQuery:
     )
     sort = raw["sort"] if raw["sort"] in SORTS else "newest"
     page_text = str(params.get("page", "1"))
-    page = int(page_text) if page_text.isdigit() and 0 < int(page_text) < 10_000 else 1
+    page = number if (number := _whole(page_text)) is not None and 0 < number < 10_000 else 1
     return ListQuery(filters, sort, page, raw, problems)
 
 
@@ -222,7 +229,7 @@ async def product_page(request: Request[Any, Any, Any], slug: FromPath[str]) -> 
 async def producer_page(request: Request[Any, Any, Any], slug: FromPath[str]) -> Template:
     producer = await get_producer_by_slug(slug)
     page_text = str(request.query_params.get("page", "1"))
-    page = int(page_text) if page_text.isdigit() and 0 < int(page_text) < 10_000 else 1
+    page = number if (number := _whole(page_text)) is not None and 0 < number < 10_000 else 1
     found = await list_products(ProductFilters(producer_id=producer.id), "name", page, PAGE_SIZE)
     last_page = max(1, -(-found.total // PAGE_SIZE))
     base = f"/producers/{producer.slug}"

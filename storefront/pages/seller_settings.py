@@ -85,7 +85,7 @@ async def _payments_page(
 
 def _fee(raw: str, field: str) -> int:
     text = raw.replace(".", "").replace(",", "").replace(" ", "").strip()
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit() and len(text) <= 12):
         raise invalid_field(
             field,
             "delivery_fee_invalid",
