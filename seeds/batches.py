@@ -5,6 +5,10 @@ xanh Hợp Tiến, each planted → fertilised → sprayed → harvested → pac
 shipped; and one recalled batch of tea, harvested inside the pesticide's pre-harvest interval.
 Codes are fixed (printed demo labels keep working); a second run adds nothing, and a run that
 stopped half-way completes the missing events.
+
+The diaries are written as of the 2025 season, then moved as a whole so that the bưởi harvest
+falls five weeks before the day the seeds are loaded: the demo's batches are fresh, not past
+their best-before dates, whenever it is set up.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from marketplace.accounts.service import Account, account_by_phone
 from marketplace.catalogue.tables import Product
@@ -30,6 +35,15 @@ from traceability.batches.tables import Batch, BatchLink
 
 def _code(body: str) -> str:
     return body + check_character(body)
+
+
+_VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+_SHIFT = (datetime.now(_VIETNAM).date() - timedelta(days=35)) - date(2025, 10, 20)
+
+
+def _day(year: int, month: int, day: int) -> date:
+    """A day of the 2025 season's calendar, moved to the current one (see above)."""
+    return date(year, month, day) + _SHIFT
 
 
 def _at(day: date, hour: int = 7) -> datetime:
@@ -116,12 +130,12 @@ SEED_BATCHES: tuple[SeedBatch, ...] = (
         product_slug="buoi-ngoc-lu",
         owner_phone=BUOI,
         details=BatchDetails(
-            Decimal("600"), "quả", best_before=date(2025, 12, 20), growing_area_code="NB-BUOI-0012"
+            Decimal("600"), "quả", best_before=_day(2026, 1, 20), growing_area_code="NB-BUOI-0012"
         ),
         events=_diary(
             "13540",
-            date(2025, 2, 10),
-            date(2025, 10, 20),
+            _day(2025, 2, 10),
+            _day(2025, 10, 20),
             InputUsed("Bt (Bacillus thuringiensis)", "25 g/bình 16 lít", 3),
             InputUsed("Phân hữu cơ vi sinh", "3 kg/gốc", 0),
             ("600", "quả"),
@@ -135,22 +149,22 @@ SEED_BATCHES: tuple[SeedBatch, ...] = (
         details=BatchDetails(
             Decimal("80"),
             "hộp",
-            packed_on=date(2025, 10, 22),
-            best_before=date(2025, 12, 20),
+            packed_on=_day(2025, 10, 22),
+            best_before=_day(2026, 1, 20),
             growing_area_code="NB-BUOI-0012",
         ),
         events=(
             EventInput(
                 "receiving",
-                _at(date(2025, 10, 21), 10),
+                _at(_day(2025, 10, 21), 10),
                 commune_code="13540",
                 quantity=Decimal("160"),
                 unit="quả",
-                notes="Nhận 160 quả từ lô bưởi thu hoạch ngày 20/10.",
+                notes=f"Nhận 160 quả từ lô bưởi thu hoạch ngày {_day(2025, 10, 20):%d/%m}.",
             ),
             EventInput(
                 "packing",
-                _at(date(2025, 10, 22), 9),
+                _at(_day(2025, 10, 22), 9),
                 commune_code="13540",
                 quantity=Decimal("80"),
                 unit="hộp",
@@ -163,12 +177,12 @@ SEED_BATCHES: tuple[SeedBatch, ...] = (
         product_slug="gao-thom-binh-luc",
         owner_phone=GAO,
         details=BatchDetails(
-            Decimal("2000"), "kg", best_before=date(2026, 10, 1), growing_area_code="NB-LUA-0031"
+            Decimal("2000"), "kg", best_before=_day(2026, 10, 1), growing_area_code="NB-LUA-0031"
         ),
         events=_diary(
             "13531",
-            date(2025, 6, 15),
-            date(2025, 9, 28),
+            _day(2025, 6, 15),
+            _day(2025, 9, 28),
             InputUsed("Validamycin 5SL", "30 ml/bình 16 lít", 7),
             InputUsed("Phân NPK 16-16-8", "15 kg/sào", 0),
             ("2000", "kg"),
@@ -180,12 +194,12 @@ SEED_BATCHES: tuple[SeedBatch, ...] = (
         product_slug="che-xanh-hop-tien",
         owner_phone=CHE,
         details=BatchDetails(
-            Decimal("120"), "kg", best_before=date(2026, 10, 15), growing_area_code="TH-CHE-0007"
+            Decimal("120"), "kg", best_before=_day(2026, 10, 15), growing_area_code="TH-CHE-0007"
         ),
         events=_diary(
             "15682",
-            date(2024, 3, 1),
-            date(2025, 10, 14),
+            _day(2024, 3, 1),
+            _day(2025, 10, 14),
             InputUsed("Chế phẩm nấm xanh Metarhizium", "50 g/bình 16 lít", 0),
             InputUsed("Phân bón lá hữu cơ", "40 ml/bình 16 lít", 0),
             ("120", "kg"),
@@ -199,8 +213,8 @@ SEED_BATCHES: tuple[SeedBatch, ...] = (
         details=BatchDetails(Decimal("90"), "kg", growing_area_code="TH-CHE-0007"),
         events=_diary(
             "15682",
-            date(2024, 3, 1),
-            date(2025, 9, 5),
+            _day(2024, 3, 1),
+            _day(2025, 9, 5),
             InputUsed("Abamectin 3.6EC", "15 ml/bình 16 lít", 7),
             InputUsed("Phân NPK 20-10-10", "10 kg/sào", 0),
             ("90", "kg"),

@@ -10,14 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from marketplace.catalogue.tables import ProductLot
 from marketplace.codes import canonical
 from marketplace.errors import Conflict, FieldError, NotFound
 
 LOT_MAX_LENGTH = 20
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def today() -> date:
+    """The day it is in Viet Nam, the day a best-before date speaks of."""
+    return datetime.now(VIETNAM).date()
 
 
 @dataclass(frozen=True)
@@ -26,15 +33,21 @@ class Lot:
     code: str
     withdrawn_at: datetime | None
     withdraw_reason: str
+    best_before: date | None = None
 
     @property
     def withdrawn(self) -> bool:
         return self.withdrawn_at is not None
 
+    @property
+    def expired(self) -> bool:
+        """Past its best-before date: shown, but no longer sold."""
+        return self.best_before is not None and self.best_before < today()
 
-async def register_lot(product_id: int, code: str) -> None:
+
+async def register_lot(product_id: int, code: str, best_before: date | None = None) -> None:
     """Record a new lot of a product (call inside the caller's write transaction)."""
-    await ProductLot.insert(ProductLot(product=product_id, lot=code))
+    await ProductLot.insert(ProductLot(product=product_id, lot=code, best_before=best_before))
 
 
 async def withdraw_lot(code: str, reason: str, at: datetime) -> None:
@@ -52,6 +65,24 @@ def _lot_not_found(field: str) -> NotFound:
         message_vi,
         message_en,
         fields=[FieldError(field, "lot_not_found", message_vi, message_en)],
+    )
+
+
+def lot_expired(product_name: str, code: str, field: str = "lot") -> Conflict:
+    """The refusal to sell from a lot past its best-before date."""
+    message_vi = (
+        f"Lô {code} của “{product_name}” đã quá hạn sử dụng nên không bán. "
+        "Hãy bỏ lô này khỏi giỏ hoặc mua sản phẩm từ lô khác."
+    )
+    message_en = (
+        f"Batch {code} of “{product_name}” is past its best-before date and is not sold. "
+        "Remove it from the cart or buy the product from another batch."
+    )
+    return Conflict(
+        "batch_expired",
+        message_vi,
+        message_en,
+        fields=[FieldError(field, "batch_expired", message_vi, message_en)],
     )
 
 
@@ -80,7 +111,11 @@ async def lot_of_product(product_id: int, raw_code: str, field: str = "lot") -> 
         raise _lot_not_found(field)
     row = (
         await ProductLot.select(
-            ProductLot.product, ProductLot.lot, ProductLot.withdrawn_at, ProductLot.withdraw_reason
+            ProductLot.product,
+            ProductLot.lot,
+            ProductLot.withdrawn_at,
+            ProductLot.withdraw_reason,
+            ProductLot.best_before,
         )
         .where((ProductLot.lot == code) & (ProductLot.product == product_id))
         .first()
@@ -101,10 +136,22 @@ async def recalled(codes: Iterable[str]) -> set[str]:
     return {str(row["lot"]) for row in rows}
 
 
+async def expired(codes: Iterable[str]) -> set[str]:
+    """Which of these lot codes are past their best-before date."""
+    wanted = sorted({code for code in codes if code})
+    if not wanted:
+        return set()
+    rows = await ProductLot.select(ProductLot.lot).where(
+        ProductLot.lot.is_in(wanted) & (ProductLot.best_before < today())
+    )
+    return {str(row["lot"]) for row in rows}
+
+
 def _lot(row: dict[str, Any]) -> Lot:
     return Lot(
         product_id=int(row["product"]),
         code=str(row["lot"]),
         withdrawn_at=row["withdrawn_at"],
         withdraw_reason=str(row["withdraw_reason"] or ""),
+        best_before=row["best_before"],
     )

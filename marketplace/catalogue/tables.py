@@ -101,3 +101,4 @@ class ProductLot(Table, db=DB, tablename="catalogue_product_lot"):
     lot = Varchar(length=20, unique=True, index=True)
     withdrawn_at = Timestamptz(null=True, default=None)
     withdraw_reason = Text(default="")
+    best_before = Date(null=True, default=None)  # past it (Vietnam's date), the lot is not sold

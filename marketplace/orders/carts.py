@@ -55,7 +55,7 @@ async def _cart_id(token: str) -> int:
     return int(row["id"])
 
 
-def _line(row: dict[str, Any], recalled: set[str]) -> CartLine:
+def _line(row: dict[str, Any], recalled: set[str], expired: set[str]) -> CartLine:
     lot = row["lot"] or ""
     return CartLine(
         product_id=row["product"],
@@ -67,11 +67,13 @@ def _line(row: dict[str, Any], recalled: set[str]) -> CartLine:
         stock=row["product.stock"],
         available=row["product.status"] == "active"
         and row["product.stock"] >= row["quantity"]
-        and lot not in recalled,
+        and lot not in recalled
+        and lot not in expired,
         producer_id=row["product.producer.id"],
         producer_name=row["product.producer.name"],
         lot=lot,
         lot_recalled=lot in recalled,
+        lot_expired=lot in expired,
         on_sale=row["product.status"] == "active",
     )
 
@@ -98,9 +100,10 @@ async def get_cart(token: str) -> Cart:
             .order_by(CartLineRow.id)
         )
         recalled = await lots.recalled(row["lot"] for row in rows)
+        expired = await lots.expired(row["lot"] for row in rows)
     groups: dict[int, list[CartLine]] = {}
     names: dict[int, str] = {}
-    for line in (_line(row, recalled) for row in rows):
+    for line in (_line(row, recalled, expired) for row in rows):
         groups.setdefault(line.producer_id, []).append(line)
         names[line.producer_id] = line.producer_name
     return Cart(
@@ -186,6 +189,9 @@ async def _check_lot(product_id: int, raw_code: str) -> str:
     if lot.withdrawn:
         product = await get_product(product_id)
         raise lots.lot_recalled(product.name, lot.code)
+    if lot.expired:
+        product = await get_product(product_id)
+        raise lots.lot_expired(product.name, lot.code)
     return lot.code
 
 

@@ -150,6 +150,8 @@ def _check_lines_available(lines: list[CartLine]) -> None:
     for line in lines:
         if line.lot_recalled:
             raise lots.lot_recalled(line.product_name, line.lot, f"line_{line.product_id}")
+        if line.lot_expired:
+            raise lots.lot_expired(line.product_name, line.lot, f"line_{line.product_id}")
         if not line.available:
             raise _out_of_stock(line)
 

@@ -103,6 +103,7 @@ class CartLine:
     lot: str = ""  # the batch code asked for, "" for any
     lot_recalled: bool = False  # that batch has been recalled: the line cannot be bought
     on_sale: bool = True  # False once the seller archived the product or made it a draft again
+    lot_expired: bool = False  # that batch is past its best-before date: not sold any more
 
     @property
     def line_total_vnd(self) -> int:

@@ -62,7 +62,7 @@ async def open_batch(
     async with write_transaction():
         batch_code = await _free_code(code)
         await Batch.insert(Batch(code=batch_code, **values))
-        await lots.register_lot(product.id, batch_code)
+        await lots.register_lot(product.id, batch_code, values["best_before"])
     row = await records.batch_row(batch_code)
     return records.batch_summary(row, product)
 
