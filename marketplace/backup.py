@@ -27,6 +27,7 @@ import json
 import tarfile
 import tempfile
 import uuid
+import zlib
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -430,15 +431,29 @@ def _broken(detail: str) -> InvalidInput:
     )
 
 
+# what reading a truncated or corrupted gzip tar raises
+_DAMAGED = (EOFError, zlib.error, tarfile.TarError, OSError)
+
+
 class _Archive:
     """A backup archive opened for reading, every checksum verified up front."""
 
     def __init__(self, path: Path) -> None:
         try:
             self.tar = tarfile.open(path, "r:gz")  # noqa: SIM115 - closed by close()
-        except (OSError, tarfile.TarError) as error:
+        except FileNotFoundError:
+            raise InvalidInput(
+                "backup_missing",
+                f"Không có tệp sao lưu {path}.",
+                f"There is no backup file {path}.",
+            ) from None
+        except (OSError, EOFError, tarfile.TarError) as error:
             raise _broken(str(error)) from None
-        self.manifest = self._manifest()
+        try:
+            self.manifest = self._manifest()
+        except _DAMAGED as error:  # a truncated archive ends before its manifest
+            self.tar.close()
+            raise _broken(str(error) or type(error).__name__) from None
 
     def close(self) -> None:
         self.tar.close()
@@ -518,7 +533,10 @@ async def import_archive(
     storage = storage if storage is not None else media.storage()
     archive = _Archive(source)
     try:
-        archive.verify()
+        try:
+            archive.verify()
+        except _DAMAGED as error:  # truncated or corrupted past the manifest
+            raise _broken(str(error) or type(error).__name__) from None
         specs = {spec.name: spec for spec in table_specs()}
         await _check_schema(engine, archive.manifest, specs)
         await _check_empty(engine, replace)

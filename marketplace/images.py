@@ -14,6 +14,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from marketplace.errors import invalid_field
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# the ISO base media file "ftyp" box of HEIF/HEIC photos, at bytes 4–12
+_HEIF_BRANDS = {b"ftypheic", b"ftypheix", b"ftyphevc", b"ftypmif1", b"ftypmsf1", b"ftypheim"}
 MAX_PIXELS = 40_000_000
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
 WIDTHS = (240, 480, 960)
@@ -56,6 +58,15 @@ def process_photo(data: bytes, field: str = "photo") -> ProcessedPhoto:
     except Image.DecompressionBombError:
         raise _too_many_pixels(field) from None
     except (UnidentifiedImageError, OSError, SyntaxError):
+        if data[4:12] in _HEIF_BRANDS:  # an iPhone's HEIC photo, which Pillow cannot read
+            raise _refuse(
+                "photo_type",
+                "Ảnh HEIC (của iPhone) chưa được nhận: chỉ nhận ảnh JPEG, PNG hoặc WebP. Trên "
+                "iPhone, chọn Cài đặt › Camera › Định dạng › Tương thích nhất để chụp ảnh JPEG.",
+                "HEIC photos (from an iPhone) are not accepted: only JPEG, PNG or WebP. On an "
+                "iPhone, choose Settings › Camera › Formats › Most Compatible to take JPEG photos.",
+                field,
+            ) from None
         raise _unreadable(field) from None
     try:
         with probe:
@@ -72,11 +83,21 @@ def process_photo(data: bytes, field: str = "photo") -> ProcessedPhoto:
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
             image.load()
-            upright = ImageOps.exif_transpose(image).convert("RGB")
+            upright = _on_white(ImageOps.exif_transpose(image))
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError):
         raise _unreadable(field) from None
     renditions = tuple(_rendition(upright, bucket) for bucket in WIDTHS)
     return ProcessedPhoto(upright.width, upright.height, renditions)
+
+
+def _on_white(image: Image.Image) -> Image.Image:
+    """RGB, with any transparency laid on white (a product cut out of its background would
+    otherwise stand on black, as JPEG has no transparency)."""
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, rgba).convert("RGB")
+    return image.convert("RGB")
 
 
 def _too_many_pixels(field: str) -> Exception:

@@ -117,7 +117,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             render_plugins=[ScalarRenderPlugin()],
         ),
         lifespan=[lifespan],
-        request_max_body_size=12 * 1024 * 1024,
+        # a diary entry may carry 4 photos of up to 10 MB each (marketplace.images); a photo
+        # over its own limit is then named on its form instead of ending on an error page
+        request_max_body_size=48 * 1024 * 1024,
         request_class=BodyDecodingRequest,  # JSON bodies nested too deeply are a 400
         debug=settings.debug,
     )

@@ -36,7 +36,13 @@ _GENERIC = {
     403: ("forbidden", "Bạn không có quyền làm việc này.", "You may not do this."),
     404: ("not_found", "Không tìm thấy trang này.", "This page does not exist."),
     405: ("method_not_allowed", "Phương thức không được hỗ trợ.", "Method not allowed."),
-    413: ("too_large", "Dữ liệu gửi lên quá lớn.", "The request is too large."),
+    413: (
+        "too_large",
+        "Dữ liệu gửi lên quá lớn (tối đa 48 MB một lần gửi, mỗi ảnh tối đa 10 MB). Hãy quay lại "
+        "và chọn ảnh nhỏ hơn, hoặc gửi ít ảnh hơn mỗi lần.",
+        "The request is too large (48 MB at most at a time, 10 MB per photo). Go back and "
+        "choose smaller photos, or send fewer at a time.",
+    ),
     415: (
         "unsupported_media_type",
         "Định dạng dữ liệu không được hỗ trợ.",

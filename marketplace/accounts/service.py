@@ -250,7 +250,9 @@ async def issue_reset_code(issuer: Account, target_phone: str) -> str:
 
 
 async def reset_password(phone: str, code: str, new_password: str) -> None:
-    """Set a new password with a reset code; every session of the account ends."""
+    """Set a new password with a reset code; every session of the account ends, its API tokens
+    are revoked and its other unused codes stop working (whoever had the old password, or
+    another code, keeps nothing)."""
     check_strength(new_password, "new_password")
     wrong = invalid_field(
         "code",
@@ -279,12 +281,16 @@ async def reset_password(phone: str, code: str, new_password: str) -> None:
         )
         if reset is None:
             raise wrong
-        await ResetCode.update({ResetCode.used_at: datetime.now(UTC)}).where(
-            ResetCode.id == reset["id"]
+        now = datetime.now(UTC)
+        await ResetCode.update({ResetCode.used_at: now}).where(
+            (ResetCode.user == user["id"]) & ResetCode.used_at.is_null()
         )
         await User.update(
             {User.password_hash: password_hash, User.session_epoch: User.session_epoch + 1}
         ).where(User.id == user["id"])
+        await ApiToken.update({ApiToken.revoked_at: now}).where(
+            (ApiToken.user == user["id"]) & ApiToken.revoked_at.is_null()
+        )
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,9 @@ COLUMNS = (
     "ocop_decision_date",
     "certifications",
     "gtin",
+    # the stock when the file was exported: a "stock" cell left as it was keeps what buyers
+    # bought meanwhile, a changed one over such sales is refused (products.update_product)
+    "stock_at_export",
 )
 REQUIRED_COLUMNS = ("name", "unit", "price_vnd")
 MAX_IMPORT_ROWS = 2000

@@ -114,6 +114,7 @@ def _cells(product: Product) -> list[str]:
         decision_date.isoformat() if decision_date else "",
         " ".join(product.certifications),
         text(product.gtin),
+        str(product.stock),
     ]
 
 
@@ -181,6 +182,8 @@ class _PlannedRow:
     product_id: int | None
     data: ProductInput | None
     errors: tuple[FieldError, ...]
+    fields: frozenset[str] = frozenset()  # the product fields the file has columns for
+    stock_seen: int | None = None  # the stock_at_export cell
 
 
 def _input_of(product: Product) -> ProductInput:
@@ -209,6 +212,7 @@ def _plan_row(
     values = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=False))
     slug = values.pop("slug", "").strip().lower()
     values.pop("", None)
+    exported = values.pop("stock_at_export", "").strip()
     current = existing.get(slug) if slug else None
     base = _input_of(current) if current else ProductInput(name="", unit="", price_vnd=0)
     changes: dict[str, Any] = {}
@@ -224,9 +228,24 @@ def _plan_row(
         changes["status"] = base.status
     if slug and current is None:
         errors.insert(0, _unknown_slug(number, slug))
+    stock_seen = None
+    if exported:
+        try:
+            stock_seen = parse_whole_number(exported, "stock_at_export")
+        except InvalidInput as problem:
+            errors.extend(problem.fields)
     name = normalize(values.get("name", ""))
     data = replace(base, **changes) if not errors else None
-    return _PlannedRow(number, slug, name, current.id if current else None, data, tuple(errors))
+    return _PlannedRow(
+        number,
+        slug,
+        name,
+        current.id if current else None,
+        data,
+        tuple(errors),
+        frozenset(changes),
+        stock_seen,
+    )
 
 
 def _unknown_slug(number: int, slug: str) -> FieldError:
@@ -264,7 +283,9 @@ async def _apply(account: Account, producer_id: int, row: _PlannedRow) -> RowRes
         return RowResult(row.row, ERROR, row.slug, row.name, row.errors)
     try:
         if row.product_id is not None:
-            product = await products.update_product(account, row.product_id, row.data)
+            product = await products.update_product(
+                account, row.product_id, row.data, only=row.fields, stock_seen=row.stock_seen
+            )
             return RowResult(row.row, UPDATED, product.slug, product.name)
         product = await products.create_product(account, producer_id, row.data)
         return RowResult(row.row, CREATED, product.slug, product.name)
@@ -285,7 +306,8 @@ async def import_products_csv(account: Account, producer_id: int, text: str) -> 
     """Create or update the producer's products from CSV text: every row or none.
 
     A row whose slug names one of this producer's products updates it (columns left out keep
-    their values); a row without a slug creates a product; a row whose slug names no product
+    their stored values, and with `stock_at_export` a stock cell left as exported keeps what
+    was sold since); a row without a slug creates a product; a row whose slug names no product
     of this producer (unknown, or another producer's) is an error. Each row goes through
     create_product or update_product inside one transaction, which is rolled back when any
     row fails.

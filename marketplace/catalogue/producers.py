@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,6 +18,8 @@ from marketplace.db import claim, write_transaction
 from marketplace.errors import invalid_field
 from marketplace.phones import parse_phone
 from marketplace.text import fold
+
+_HOLDER = re.compile(r"[A-Z0-9 .,&()/-]+")
 
 
 def _bank_fields(data: ProducerInput) -> dict[str, Any]:
@@ -39,13 +42,15 @@ def _bank_fields(data: ProducerInput) -> dict[str, Any]:
             "Số tài khoản chỉ gồm chữ và số, tối đa 19 ký tự.",
             "The account number has only letters and digits, at most 19.",
         )
-    holder = fold(data.bank_holder or "").upper()
-    if not holder or len(holder) > 100:
+    holder = " ".join(fold(data.bank_holder or "").upper().split())
+    if not holder or len(holder) > 100 or not _HOLDER.fullmatch(holder):
         raise invalid_field(
             "bank_holder",
             "bank_holder_invalid",
-            "Tên chủ tài khoản không hợp lệ.",
-            "Invalid holder.",
+            "Tên chủ tài khoản viết như trên thẻ ngân hàng: chữ không dấu, chữ số, dấu cách "
+            "(và . , - & cho tên cơ sở), tối đa 100 ký tự.",
+            "Write the account holder as on the bank card: letters without diacritics, digits, "
+            "spaces (and . , - & for a business name), at most 100 characters.",
         )
     return {"bank_bin": bank.bin, "bank_account": account.upper(), "bank_holder": holder}
 
@@ -76,6 +81,18 @@ def _fields(data: ProducerInput) -> dict[str, Any]:
     }
 
 
+# what an officer's verification vouches for
+_VERIFIED_COLUMNS = (
+    ProducerRow.name,
+    ProducerRow.kind,
+    ProducerRow.province_code,
+    ProducerRow.commune_code,
+    ProducerRow.bank_bin,
+    ProducerRow.bank_account,
+    ProducerRow.bank_holder,
+)
+
+
 async def _unique_slug(name: str) -> str:
     base = base_slug(name)
     await claim(f"producer-slug:{base}")
@@ -102,13 +119,27 @@ async def create_producer(account: Account, data: ProducerInput) -> ProducerPriv
 async def update_producer(
     account: Account, producer_id: int, data: ProducerInput
 ) -> ProducerPrivate:
-    """Edit the profile and bank account (owners only); the slug, printed on labels, stays."""
+    """Edit the profile and bank account (owners only); the slug, printed on labels, stays.
+
+    What an officer checked (the name, the kind, where the producer is, the account buyers pay
+    into) withdraws the verification when it changes: an officer of the province, perhaps a
+    new one, checks it again.
+    """
     from marketplace.catalogue.products import reindex_producer_products
     from marketplace.catalogue.queries import get_producer_private
 
     await members.require_owner(account.id, producer_id)
     fields = _fields(data)
     async with write_transaction():
+        current = (
+            await ProducerRow.select(*_VERIFIED_COLUMNS)
+            .where(ProducerRow.id == producer_id)
+            .first()
+        )
+        if current is not None and any(
+            fields[column._meta.name] != current[column._meta.name] for column in _VERIFIED_COLUMNS
+        ):
+            fields.update(verified=False, verified_at=None)
         await ProducerRow.update(**fields, updated_at=datetime.now(UTC)).where(
             ProducerRow.id == producer_id
         )

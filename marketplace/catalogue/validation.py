@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from slugify import slugify
 
 from marketplace.errors import invalid_field
-from marketplace.text import normalize
+from marketplace.text import normalize, without_controls
 
 
 def clean_name(raw: str, field: str = "name", max_length: int = 200) -> str:
@@ -47,7 +49,9 @@ def check_point(latitude: float | None, longitude: float | None) -> None:
 
 
 def check_text(value: str, field: str, max_length: int) -> str:
-    text = value.strip()
+    """Free text (descriptions, stories, captions): NFC, line breaks kept, without control
+    characters (a NUL is refused by PostgreSQL) or bidi overrides (they reorder a page)."""
+    text = unicodedata.normalize("NFC", without_controls(value)).strip()
     if len(text) > max_length:
         raise invalid_field(
             field,

@@ -11,7 +11,8 @@ from litestar.response import Redirect, Template
 
 from marketplace import places
 from marketplace.catalogue.queries import payment_account
-from marketplace.errors import ApplicationError, invalid_field
+from marketplace.catalogue.typed_values import parse_whole_number
+from marketplace.errors import ApplicationError, InvalidInput, invalid_field
 from marketplace.orders.delivery import delivery_settings, save_delivery_settings
 from marketplace.orders.notifications import (
     clear_notification_url,
@@ -84,15 +85,19 @@ async def _payments_page(
 
 
 def _fee(raw: str, field: str) -> int:
-    text = raw.replace(".", "").replace(",", "").replace(" ", "").strip()
-    if not (text.isascii() and text.isdigit() and len(text) <= 12):
+    """Read as the price field reads ("25000", "25.000", "25.000 ₫"); "15.000,00" or "30,5"
+    are refused, never read as 1.500.000 or 305."""
+    try:
+        return parse_whole_number(raw, field)
+    except InvalidInput:
         raise invalid_field(
             field,
             "delivery_fee_invalid",
-            "Phí giao hàng phải là số đồng nguyên, từ 0 đến 5.000.000 ₫.",
-            "The delivery fee must be a whole number of đồng, 0 to 5,000,000.",
-        )
-    return int(text)
+            "Phí giao hàng phải là số đồng nguyên, từ 0 đến 5.000.000 ₫ (ví dụ: 25000 hoặc "
+            "25.000).",
+            "The delivery fee must be a whole number of đồng, 0 to 5,000,000 (e.g. 25000 or "
+            "25.000).",
+        ) from None
 
 
 def _delivery_input(data: dict[str, str]) -> DeliverySettingsInput:

@@ -41,3 +41,34 @@ async def test_an_odd_delivery_fee_is_named_and_nothing_is_saved(client, odd):
     assert page.status_code == 422
     assert "Phí giao hàng phải là số đồng nguyên" in page.text
     assert await delivery_settings(producer) == before
+
+
+@pytest.mark.parametrize("typed", ["15.000,00", "30,5", "1.5"])
+async def test_a_delivery_fee_with_decimals_is_refused_not_read_a_hundred_times_larger(
+    client, typed
+):
+    shop = await build_shop()
+    await _log_in(client, shop.seller)
+    producer = shop.producer_ids["ngoc_lu"]
+    before = await delivery_settings(producer)
+    page = await submit(
+        client,
+        f"/seller/{producer}/delivery",
+        {"delivery_enabled": "on", "delivery_fee_vnd": typed},
+    )
+    assert page.status_code == 422
+    assert await delivery_settings(producer) == before
+
+
+@pytest.mark.parametrize(("typed", "fee"), [("30.000 ₫", 30_000), ("25000", 25_000), ("", 0)])
+async def test_a_delivery_fee_is_read_as_the_price_field_reads_it(client, typed, fee):
+    shop = await build_shop()
+    await _log_in(client, shop.seller)
+    producer = shop.producer_ids["ngoc_lu"]
+    page = await submit(
+        client,
+        f"/seller/{producer}/delivery",
+        {"delivery_enabled": "on", "delivery_fee_vnd": typed},
+    )
+    assert page.status_code == 200, page.text[:500]
+    assert (await delivery_settings(producer)).delivery_fee_vnd == fee

@@ -57,3 +57,20 @@ async def test_a_new_count_typed_over_a_sale_comes_back_with_the_stock_as_it_is(
     again = await client.post(path, data={**form, "stock": "50", "stock_seen": str(left)})
     assert again.status_code == 200
     assert (await get_product(product.id)).stock == 50
+
+
+async def test_a_photo_over_the_limit_comes_back_on_the_product_form_named(client):
+    """A 14 MB phone photo used to end on a bare 413 page."""
+    _, producer_id, product = await seller_with_product(client)
+    path = f"/seller/{producer_id}/products/{product.id}"
+    token = await csrf_token(client, path)
+    page = await client.post(
+        f"{path}/photos",
+        data={"_csrf_token": token, "alt": "Bưởi chín trên cành"},
+        files={
+            "photo": ("IMG_2001.jpg", b"\xff\xd8\xff" + b"\x00" * (14 * 1024 * 1024), "image/jpeg")
+        },
+    )
+    assert page.status_code == 422
+    assert "quá lớn (tối đa 10 MB)" in page.text
+    assert 'name="name"' in page.text  # the product's own form, not an error page
