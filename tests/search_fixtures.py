@@ -74,7 +74,8 @@ def _document(
         unit=unit,
         photo_url=None,
         updated_at=_EPOCH + timedelta(days=product_id),
-        extra_keywords=keywords,
+        # as `catalogue.queries.search_document` adds them to every rated product
+        extra_keywords=(*keywords, *(("OCOP", f"OCOP {stars} sao") if stars else ())),
     )
 
 
@@ -340,6 +341,52 @@ CATALOGUE: list[SearchDocument] = [
         stars=None,
         price=20_000,
         unit="kg",
+    ),
+    # a 3-star product of the nem chua maker, whose labels say "nem chua" and "OCOP 3 sao"
+    _document(
+        23,
+        "Chả tôm Thanh Hóa",
+        7,
+        "Chả tôm nướng than hoa.",
+        group=FOOD,
+        product_set=6,
+        stars=3,
+        price=120_000,
+        unit="kg",
+    ),
+    # names starting "bu" and "sa" that are not "bư…" nor "sâ…", with more stars
+    _document(
+        24,
+        "Bún khô Thiệu Hóa",
+        11,
+        "Bún khô làm từ gạo tẻ địa phương, gói 500 gam.",
+        group=FOOD,
+        product_set=3,
+        stars=4,
+        price=40_000,
+        unit="gói",
+    ),
+    _document(
+        25,
+        "Chuối ngự sấy dẻo",
+        2,
+        "Chuối ngự sấy dẻo không đường.",
+        group=FOOD,
+        product_set=8,
+        stars=None,
+        price=90_000,
+        unit="hộp",
+    ),
+    _document(
+        26,
+        "Thảm cói trải sàn",
+        8,
+        "Thảm cói lớn trải sàn.",
+        group=CRAFTS,
+        product_set=21,
+        stars=4,
+        price=350_000,
+        unit="tấm",
     ),
 ]
 

@@ -121,6 +121,7 @@ class MemoryIndex:
         self._finished = False
         self.display_forms: dict[str, dict[str, int]] = {}
         self.sorted_terms: list[str] = []
+        self.sorted_exact: list[str] = []
         self.typos = TypoIndex()
         self.product_at = array("q")
         self.position_of: dict[int, int] = {}
@@ -159,6 +160,7 @@ class MemoryIndex:
         self.alive = (1 << len(self.product_at)) - 1
         words = {k for k in self.tables[NAME] if not k.endswith("*")}
         self.sorted_terms = sorted(words.union(self.tables[LABELS], self.tables[TEXT]))
+        self.sorted_exact = sorted(self.tables[EXACT])
         self.typos.add_all(self.sorted_terms)
         self.prices = RangeIndex(self._price_values)
         self.changes = RangeIndex(self._change_values)
@@ -220,11 +222,15 @@ class MemoryIndex:
         words = text.union(name.terms, labels.terms)
         new_terms = [term for term in words if not self.knows(term)] if self._finished else []
         tables = self.tables
+        exact = name.exact | labels.exact | synonym_forms_in(description)
+        if self._finished:
+            for key in exact.difference(tables[EXACT]):
+                insort(self.sorted_exact, key)
         for table, keys in (
             (tables[NAME], name.keys),
             (tables[LABELS], labels.terms),
             (tables[TEXT], text),
-            (tables[EXACT], name.exact | labels.exact | synonym_forms_in(description)),
+            (tables[EXACT], exact),
             (tables[PAIRS], name.pairs | labels.pairs),
             (tables[STARTS], _starts(name)),
         ):
@@ -315,6 +321,17 @@ class MemoryIndex:
             if not term.startswith(prefix):
                 break
             found.append(term)
+        return found
+
+    def exact_completions(self, stem: str) -> list[str]:
+        """Exact keys starting with `stem` (`tokens.marked_stem`), in alphabetical order: no
+        more than the syllables of Vietnamese spelled so, and their tones."""
+        start = bisect_left(self.sorted_exact, stem)
+        found: list[str] = []
+        for key in itertools.islice(self.sorted_exact, start, None):
+            if not key.startswith(stem):
+                break
+            found.append(key)
         return found
 
     def display_form(self, folded: str) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from marketplace.search.index import EXACT, LABELS, NAME, TEXT, MemoryIndex
 from marketplace.search.index import prefix_key as _prefix_key
-from marketplace.search.tokens import Word, has_marks
+from marketplace.search.tokens import Word, has_marks, marked_stem
 from marketplace.search.typos import decode_input_method
 from marketplace.search.wording import synonyms_of
 
@@ -57,8 +57,18 @@ def match_word(index: MemoryIndex, word: Word, completing: bool) -> WordMatch:
         _fill(index, match, completions=())
     _add_synonyms(index, match, synonyms_of(word))
     if match.any and has_marks(word.text):
-        match.diacritics = index.bitmap(EXACT, word.exact)
+        match.diacritics = _with_marks(index, word, completing)
     return match
+
+
+def _with_marks(index: MemoryIndex, word: Word, completing: bool) -> int:
+    """Documents with the word written with the marks typed; for the word being typed, also
+    with a word that begins so ("bư": Bưởi before Bún; the tone aside, `tokens.marked_stem`)."""
+    exact = index.bitmap(EXACT, word.exact)
+    stem = marked_stem(word) if completing else None
+    if stem is None:
+        return exact
+    return exact | index.union(EXACT, index.exact_completions(stem))
 
 
 def _add_synonyms(index: MemoryIndex, match: WordMatch, others: tuple[Word, ...]) -> None:

@@ -57,7 +57,7 @@ from marketplace.search.highlight import MatchedTerms
 from marketplace.search.index import labels_of, labels_text, short_text
 from marketplace.search.matching import PRECOMPUTED_PREFIX
 from marketplace.search.query import FACET_NAMES, FacetCount, SearchQuery, SearchResult
-from marketplace.search.tokens import Word, folded_terms, has_marks, words
+from marketplace.search.tokens import Word, folded_terms, has_marks, marked_stem, words
 from marketplace.search.typos import (
     accepted_typos,
     decode_input_method,
@@ -502,7 +502,9 @@ async def _corrections(typed: str) -> dict[str, int]:
         args.append(typed)
     found: dict[str, int] = {}
     for (term,) in await _fetch(sql, *args):
-        typos = accepted_typos(typed, term)
+        # numbers and short words only as typed, as the memory index's `TypoIndex` ("500g"
+        # is not "500"; the backends disagreed on "dưới 100k" before prices were filters)
+        typos = accepted_typos(typed, term) if indexable(term) else None
         if typos is not None:
             found[term] = typos
     return found
@@ -1154,7 +1156,7 @@ def _rules(groups: list[_Group], optional: Sequence[_Group] = ()) -> list[ex.Exp
         rules.append(ex.all_of([g.expression(typos=False) for g in groups]))
     marked = [g for g in groups if has_marks(g.word.text)]
     if marked:
-        rules.append(ex.all_of([ex.Term(g.word.exact, "exact") for g in marked]))
+        rules.append(ex.all_of([_with_marks(g) for g in marked]))
     pairs = [_pair(left, right) for left, right in itertools.pairwise(groups)]
     if pairs:
         rules.append(ex.all_of(list(pairs)))
@@ -1167,6 +1169,16 @@ def _rules(groups: list[_Group], optional: Sequence[_Group] = ()) -> list[ex.Exp
     if any(g.prefix is not None for g in groups) and whole:
         rules.append(ex.all_of(whole))
     return [r for r in rules if r is not None]
+
+
+def _with_marks(group: _Group) -> ex.Expression:
+    """The word written with the marks typed; the word being typed, also a word that begins so
+    ("bư": Bưởi before Bún; the tone aside, `tokens.marked_stem`)."""
+    exact = ex.Term(group.word.exact, "exact")
+    stem = marked_stem(group.word) if group.prefix is not None else None
+    if stem is None:
+        return exact
+    return ex.AnyOf((exact, ex.Term(stem, "exact", prefix=True)))
 
 
 def _split_optional(groups: list[_Group], generic: list[Word]) -> tuple[list[_Group], list[_Group]]:

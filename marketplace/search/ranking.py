@@ -7,7 +7,8 @@ further, so ranking costs the same whether ten or fifty thousand products match.
    ("đặc sản", "hàng": `wording`) typed with others need not match, and matches with them
    come first;
 2. typos: matches without typos first;
-3. diacritics: when the buyer typed marks, words written exactly so ("mật", not "mặt") first;
+3. diacritics: when the buyer typed marks, words written exactly so ("mật", not "mặt") first,
+   and for the word being typed, words beginning so ("bư": "bưởi", not "bún");
 4. proximity: query words side by side in the name (or in a label) first;
 5. attribute: all words in the name, then the first words of the query in the name, the
    more the better (they name the product: "chè xanh thanh hoá" is Chè xanh of Thanh Hóa,

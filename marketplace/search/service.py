@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from marketplace.config import get_settings
 from marketplace.db import is_sqlite, write_transaction
 from marketplace.search import store
+from marketplace.search.conditions import with_conditions
 from marketplace.search.documents import SearchDocument
 from marketplace.search.embedded import EmbeddedSearch
 from marketplace.search.meili import MeiliSearch, MeiliUnavailable
@@ -133,9 +134,13 @@ async def search(query: SearchQuery) -> SearchResult:
     timeout), searches go straight to the database for RETRY_MEILISEARCH_AFTER_SECONDS; then
     one search at a time tries Meilisearch again while the others keep answering from the
     database at once. Its success ends the outage, its failure starts a new wait.
+
+    Stars and prices typed as words ("3 sao", "dưới 100k") are filters on every backend
+    (`conditions`).
     """
     global _meili_down_until, _meili_probing
     query.validate()
+    query = with_conditions(query)
     backend = meilisearch()
     if backend is None:
         return await _database_search(query)

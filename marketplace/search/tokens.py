@@ -140,6 +140,15 @@ def has_marks(word: str) -> bool:
     return bool(folded) and folded != lowered
 
 
+def marked_stem(word: Word) -> str | None:
+    """The exact key of a word being typed without its tone, when its letters carry marks:
+    "sấ" -> "sâ", on its way to "sấy" or "sầu" (whose keys, "sây1" and "sâu2", start with it;
+    the tone goes at the end of a key, so a prefix cannot say it). None for "bá" or "ba"."""
+    toned = any(mark in _TONE_MARKS for mark in unicodedata.normalize("NFD", word.text))
+    stem = word.exact[:-1] if toned else word.exact
+    return stem if stem != word.folded else None
+
+
 class Word(NamedTuple):
     """One word of a name or a query: as written (lowercase NFC), folded, and its exact key."""
 

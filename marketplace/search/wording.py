@@ -166,6 +166,13 @@ def without_chatter(typed: list[Word], open_ended: bool = False) -> list[Word]:
     return kept or typed
 
 
+def nothing_specific(typed: list[Word]) -> bool:
+    """Whether every word is generic or conversation ("sản phẩm", "có gì không"): what is
+    left of a query once its filters are taken out ("sản phẩm ocop 3 sao") asks for nothing."""
+    generic = _generic_positions(typed)
+    return all(i in generic or is_chatter(word) for i, word in enumerate(typed))
+
+
 def within_limit(typed: list[Word], limit: int) -> tuple[list[Word], list[Word]]:
     """At most `limit` words, and those cut off (to report them): when there are too many,
     generic words ("đặc sản", "quà") go first, then the last words."""

@@ -97,6 +97,17 @@ TABLE = [
     # the other region's word, written in a description ("thịt lợn")
     ("heo", 1, ["Nem chua Thanh Hóa"], EMBEDDED),
     ("nem chua heo", 1, ["Nem chua Thanh Hóa"], EMBEDDED),
+    # stars and prices typed as words are filters: "3 sao" is at least three stars (not the
+    # keyword "OCOP 3 sao" of Chả tôm, by "Cơ sở Nem chua"), "dưới 100k" under 100,000 đồng
+    ("nem chua thanh hoa 3 sao", 1, ["Nem chua Thanh Hóa"], BOTH),
+    ("nem chua ocop 3 sao", 1, ["Nem chua Thanh Hóa"], BOTH),
+    ("nước mắm dưới 100k", 1, ["Nước mắm Ba Làng"], BOTH),
+    ("nuoc mam duoi 100 nghin", 1, ["Nước mắm Ba Làng"], BOTH),
+    ("mat ong duoi 250k", 1, ["Mật ong hoa nhãn"], BOTH),
+    ("mật ong trên 300k", 1, ["Mật ong rừng Cúc Phương"], BOTH),
+    # marks typed on the word being typed: names with a word starting so first
+    ("bư", 2, ["Bưởi Diễn", "Bưởi Ngọc Lũ"], EMBEDDED),
+    ("sâ", 1, ["Chuối ngự sấy dẻo"], EMBEDDED),
 ]
 
 SHORT_PREFIXES = ["b", "ch", "ng", "m"]

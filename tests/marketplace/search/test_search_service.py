@@ -392,7 +392,8 @@ async def test_a_suggestion_keeps_the_marks_typed_and_repeats_no_word(catalogue)
 
 CONVERSATION = [
     ("chào shop mình cần mua mật ong", {"Mật ong rừng Cúc Phương", "Mật ong hoa nhãn"}),
-    ("shop ơi cho mình hỏi còn nem chua không", {"Nem chua Thanh Hóa"}),
+    # Chả tôm is by "Cơ sở Nem chua Hạc Thành"
+    ("shop ơi cho mình hỏi còn nem chua không", {"Nem chua Thanh Hóa", "Chả tôm Thanh Hóa"}),
     ("xin chào shop ơi cho mình hỏi có bán mật ong rừng không", {"Mật ong rừng Cúc Phương"}),
 ]
 
@@ -461,17 +462,10 @@ async def test_the_other_regions_word_is_found_in_descriptions_with_its_marks(ca
 
 
 async def test_generic_words_alone_find_what_the_last_of_them_finds(catalogue):
-    rated = [
-        replace(BY_NAME[n], extra_keywords=("OCOP", "OCOP 4 sao"))
-        for n in ["Tỏi Lý Sơn", "Bưởi Diễn"]
-    ]
-    async with write_transaction():
-        for document in rated:
-            await search.product_changed(document, document.product_id)
-    ocop = set(await names("ocop"))
-    assert ocop == {"Tỏi Lý Sơn", "Bưởi Diễn"}
+    ocop = set(await names("ocop", page_size=100))  # the keyword of every rated product
+    assert ocop == {d.name for d in CATALOGUE if d.ocop_stars}
     for text in ["sản phẩm ocop", "san pham ocop"]:
-        result = await search.search(SearchQuery(text=text))
+        result = await search.search(SearchQuery(text=text, page_size=100))
         assert {h.name for h in result.hits} == ocop, text
         assert result.ignored_words == [], text
 
@@ -514,3 +508,60 @@ def test_a_short_word_still_being_typed_is_not_taken_for_conversation():
         "nem",
         "chua",
     ]
+
+
+def _rated(at_least):
+    return {d.name for d in CATALOGUE if (d.ocop_stars or 0) >= at_least}
+
+
+async def test_stars_typed_as_words_are_at_least_that_many(catalogue):
+    # "3 sao" used to match the keyword "OCOP 3 sao": only the 3-star Chả tôm, whose maker is
+    # "Cơ sở Nem chua", and not the 4-star Nem chua
+    for text in ["nem chua thanh hoa 3 sao", "nem chua thanh hoá 3 sao", "nem chua OCOP 3 sao"]:
+        result = await search.search(SearchQuery(text=text))
+        assert [h.name for h in result.hits] == ["Nem chua Thanh Hóa", "Chả tôm Thanh Hóa"], text
+        assert result.ignored_words == [], text
+    for text, stars in [("ocop 4 sao", 4), ("4 sao", 4), ("sản phẩm ocop 5 sao", 5)]:
+        result = await search.search(SearchQuery(text=text, page_size=100))
+        assert {h.name for h in result.hits} == _rated(stars), text
+        assert result.ignored_words == [], text
+    # with the stars filter chosen too, the stricter applies
+    assert set(await names("ocop 4 sao", min_stars=5, page_size=100)) == _rated(5)
+    assert set(await names("ocop 5 sao", min_stars=3, page_size=100)) == _rated(5)
+
+
+def _priced(low=0, high=10**9):
+    return {d.name for d in CATALOGUE if low <= d.price_vnd <= high}
+
+
+async def test_prices_typed_as_words_are_a_price_filter(catalogue):
+    for text in ["duoi 100k", "dưới 100k", "dưới 100 nghìn", "dưới 100.000đ", "100k"]:
+        result = await search.search(SearchQuery(text=text, page_size=100))
+        assert {h.name for h in result.hits} == _priced(high=100_000), text
+        assert result.ignored_words == [], text
+    above = await search.search(SearchQuery(text="trên 200k", page_size=100))
+    assert ({h.name for h in above.hits}, above.ignored_words) == (_priced(low=200_000), [])
+    between = await names("từ 50k đến 100k", page_size=100)
+    assert set(between) == _priced(50_000, 100_000)
+    fish = await search.search(SearchQuery(text="nước mắm dưới 100k"))
+    assert ([h.name for h in fish.hits], fish.ignored_words) == (["Nước mắm Ba Làng"], [])
+    assert await names("mật ong 250k") == ["Mật ong hoa nhãn"]  # a budget: at most
+    # with a price filter chosen too, the stricter applies
+    assert set(await names("dưới 100k", price_max=50_000, page_size=100)) == _priced(high=50_000)
+
+
+async def test_numbers_are_found_as_typed_not_within_typos(catalogue):
+    # Bún khô says "gói 500 gam": "500g" is not "500" with a typo, on any backend
+    result = await search.search(SearchQuery(text="bún khô 500g"))
+    assert [h.name for h in result.hits] == ["Bún khô Thiệu Hóa"]
+    assert result.ignored_words == ["500g"]
+
+
+async def test_marks_on_the_word_being_typed_bring_words_starting_so_first(catalogue):
+    # "bư" is on its way to "bưởi", not "bún" (Bún khô has as many stars and is more recent)
+    found = await names("bư")
+    assert set(found[:2]) == {"Bưởi Diễn", "Bưởi Ngọc Lũ"}, found
+    assert {"Bún khô Thiệu Hóa", "Bún chả cá Hải Phòng"} <= set(found[2:]), found
+    # "sâ" is on its way to "sấy", not "sàn" (Thảm cói has more stars)
+    assert (await names("sâ"))[:2] == ["Chuối ngự sấy dẻo", "Thảm cói trải sàn"]
+    assert (await names("sấ"))[:1] == ["Chuối ngự sấy dẻo"]
