@@ -40,7 +40,14 @@ from traceability.heritage.scans import scan_lifespan as heritage_scan_lifespan
 
 STATIC_DIR = Path(__file__).parent / "static"
 # Paths authenticated by a secret in the URL or a provider signature, never by cookies.
-CSRF_EXEMPT_PATHS = ["^/api/v1/payments/webhooks/", "^/api/v1/carts", "^/api/v1/payment-intents"]
+CSRF_EXEMPT_PATHS = [
+    "^/api/v1/payments/webhooks/",
+    "^/api/v1/carts",
+    "^/api/v1/payment-intents",
+    # files served with a year-long immutable cache, through CDNs: no per-visitor cookie
+    "^/media/",
+    "^/static/",
+]
 EXPIRY_INTERVAL_SECONDS = 60.0
 
 

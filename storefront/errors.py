@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -166,13 +168,63 @@ class BodyDecodingRequest(Request[Any, Any, Any]):
         return value
 
 
+_KINDS_VI = {
+    "int": "số nguyên",
+    "float": "số",
+    "str": "chuỗi chữ",
+    "bool": "true hoặc false",
+    "array": "danh sách",
+    "object": "đối tượng JSON",
+    "null": "null",
+}
+_DECODER_MESSAGES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (
+        re.compile(r"Expected `(\w+)`, got `(\w+)`"),
+        lambda m: f"cần {_kind(m[1])}, không phải {_kind(m[2])}",
+    ),
+    (re.compile(r"Expected `(\w+)` >= (\S+)"), lambda m: f"cần {_kind(m[1])} từ {m[2]} trở lên"),
+    (re.compile(r"Expected `(\w+)` <= (\S+)"), lambda m: f"cần {_kind(m[1])} không quá {m[2]}"),
+    (
+        re.compile(r"Expected `str` of length <= (\d+)"),
+        lambda m: f"cần chuỗi chữ dài tối đa {m[1]} ký tự",
+    ),
+    (
+        re.compile(r"Expected `str` of length >= (\d+)"),
+        lambda m: f"cần chuỗi chữ dài ít nhất {m[1]} ký tự",
+    ),
+    (re.compile(r"Invalid enum value (.+)"), lambda m: f"giá trị {m[1]} không nằm trong danh sách"),
+    (re.compile(r"Object missing required field `(\w+)`"), lambda m: f"thiếu trường `{m[1]}`"),
+    (
+        re.compile(r"Object contains unknown field `(\w+)`"),
+        lambda m: f"trường `{m[1]}` không được dùng ở đây",
+    ),
+    (
+        re.compile(r"Missing required (?:query|path|header|cookie) parameter"),
+        lambda m: "thiếu giá trị",
+    ),
+)
+
+
+def _kind(name: str) -> str:
+    return _KINDS_VI.get(name, name)
+
+
+def _in_vietnamese(message: str) -> str:
+    """The decoder's English message about a field, said in Vietnamese."""
+    for pattern, say in _DECODER_MESSAGES:
+        found = pattern.search(message)
+        if found:
+            return f"Giá trị không hợp lệ: {say(found)}."
+    return "Giá trị không hợp lệ."
+
+
 def _validation_error(exc: ValidationException) -> InvalidInput:
     fields: list[FieldError] = []
     for item in exc.extra if isinstance(exc.extra, list) else []:
         if isinstance(item, dict):
             key = str(item.get("key") or item.get("source") or "body")
             message = str(item.get("message", ""))
-            fields.append(FieldError(key, "invalid", f"Giá trị không hợp lệ: {message}", message))
+            fields.append(FieldError(key, "invalid", _in_vietnamese(message), message))
     return InvalidInput(
         "invalid_input",
         "Dữ liệu gửi lên không hợp lệ.",

@@ -27,6 +27,18 @@ SECURITY_HEADERS = {
 
 HSTS = ("strict-transport-security", "max-age=31536000; includeSubDomains")
 
+# The API reference page (Scalar, `/schema`) is the one page built from a CDN's script and
+# styles: it gets a policy that allows them (and the styles Scalar writes into the page; never
+# an inline script). Every other page keeps 'self'.
+DOCS_PATHS = frozenset({"/schema", "/schema/", "/schema/scalar"})
+DOCS_CSP = (
+    "default-src 'self'; img-src 'self' data: blob: https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.scalar.com; "
+    "font-src 'self' data: https://cdn.jsdelivr.net https://fonts.scalar.com; "
+    "script-src 'self' https://cdn.jsdelivr.net; connect-src 'self'; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'"
+)
+
 
 def security_headers(hsts: bool, media_origin: str | None = None) -> dict[str, str]:
     """The headers every response carries; HSTS too when the site is served over HTTPS only.
@@ -129,12 +141,16 @@ class SecurityHeadersMiddleware:
             await self.app(scope, receive, send)
             return
 
+        docs = scope.get("path") in DOCS_PATHS
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableScopeHeaders.from_message(message)
                 for key, value in self.headers.items():
                     if key not in headers:
-                        headers[key] = value
+                        headers[key] = (
+                            DOCS_CSP if docs and key == "content-security-policy" else value
+                        )
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -133,3 +133,28 @@ async def test_a_media_cdn_is_allowed_for_images_and_audio_and_nothing_else(db: 
         assert "https://anh.langso.example" in policy["img-src"].split()
         assert "https://anh.langso.example" in policy["media-src"].split()
         assert policy["script-src"] == "'self'" and policy["default-src"] == "'self'"
+
+
+async def test_the_api_reference_page_may_load_its_viewer_and_nothing_else_may(client) -> None:
+    """Scalar's script and styles come from jsDelivr: with the pages' policy the reference
+    page was blank in every browser."""
+    docs = (await client.get("/schema")).headers["content-security-policy"]
+    script_src = next(part for part in docs.split(";") if part.strip().startswith("script-src"))
+    assert "https://cdn.jsdelivr.net" in script_src
+    assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src
+    for path in ("/", "/schema/openapi.json", "/products"):
+        policy = (await client.get(path)).headers["content-security-policy"]
+        assert "cdn.jsdelivr.net" not in policy, path
+
+
+async def test_static_and_media_files_set_no_cookie(db: None) -> None:
+    """A CDN caching /media/ (a year, immutable) or /static/ must not be handed one visitor's
+    CSRF cookie."""
+    world = await build_world()
+    app = create_app(load_settings())
+    async with _client(app, "http") as client:
+        for path in ("/static/app.css", f"/media/{world.photo_key}-240.jpg"):
+            response = await client.get(path)
+            assert response.status_code == 200, path
+            assert "set-cookie" not in response.headers, path
+    await app.state.shared.close()

@@ -6,6 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+
+_VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")  # the day a farmer reads a date as
 
 
 class EventKind(StrEnum):
@@ -167,7 +172,11 @@ class PhiWarning:
     code: str = "harvest_inside_phi"
 
     def message(self, language: str) -> str:
-        day = self.safe_from.strftime("%d/%m/%Y")
+        day = format_date(
+            self.safe_from.astimezone(_VIETNAM).date(),
+            "medium",
+            locale="en_US" if language == "en" else "vi_VN",
+        )
         if language == "en":
             return (
                 f"Harvested before the {self.phi_days}-day pre-harvest interval of "
