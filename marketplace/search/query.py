@@ -154,3 +154,6 @@ class SearchResult:
     backend: str
     degraded: bool = False
     ignored_words: list[str] = field(default_factory=list)
+    # filters read from the words typed ("3 sao": min_stars 3, "dưới 100k": price_max 100000),
+    # beyond those chosen, so that a page can say how it understood the text
+    filters_from_text: dict[str, int] = field(default_factory=dict)

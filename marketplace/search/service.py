@@ -138,9 +138,19 @@ async def search(query: SearchQuery) -> SearchResult:
     Stars and prices typed as words ("3 sao", "dưới 100k") are filters on every backend
     (`conditions`).
     """
-    global _meili_down_until, _meili_probing
     query.validate()
-    query = with_conditions(query)
+    understood = with_conditions(query)
+    typed = {
+        name: int(value)
+        for name in ("min_stars", "price_min", "price_max")
+        if (value := getattr(understood, name)) is not None and value != getattr(query, name)
+    }
+    result = await _search(understood)
+    return _replace(result, filters_from_text=typed) if typed else result
+
+
+async def _search(query: SearchQuery) -> SearchResult:
+    global _meili_down_until, _meili_probing
     backend = meilisearch()
     if backend is None:
         return await _database_search(query)

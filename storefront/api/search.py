@@ -73,6 +73,9 @@ class SearchResponse(msgspec.Struct):
     degraded: bool
     ignored_words: list[str]
     ignored: IgnoredWordsOut | None = None
+    # stars and prices read from the words of `q` ("3 sao", "dưới 100k"): min_stars,
+    # price_min, price_max, beyond the filters given as parameters
+    filters_from_text: dict[str, int] = msgspec.field(default_factory=dict)
 
 
 def search_response(result: SearchResult, text: str = "") -> SearchResponse:
@@ -92,6 +95,7 @@ def search_response(result: SearchResult, text: str = "") -> SearchResponse:
         degraded=result.degraded,
         ignored_words=result.ignored_words,
         ignored=_ignored(text, result),
+        filters_from_text=result.filters_from_text,
     )
 
 
