@@ -70,37 +70,36 @@ def _lot_not_found(field: str) -> NotFound:
 
 def lot_expired(product_name: str, code: str, field: str = "lot") -> Conflict:
     """The refusal to sell from a lot past its best-before date."""
-    message_vi = (
-        f"Lô {code} của “{product_name}” đã quá hạn sử dụng nên không bán. "
-        "Hãy bỏ lô này khỏi giỏ hoặc mua sản phẩm từ lô khác."
-    )
-    message_en = (
-        f"Batch {code} of “{product_name}” is past its best-before date and is not sold. "
-        "Remove it from the cart or buy the product from another batch."
-    )
-    return Conflict(
+    return _not_sold(
         "batch_expired",
-        message_vi,
-        message_en,
-        fields=[FieldError(field, "batch_expired", message_vi, message_en)],
+        product_name,
+        code,
+        field,
+        "đã quá hạn sử dụng",
+        "is past its best-before date",
     )
 
 
 def lot_recalled(product_name: str, code: str, field: str = "lot") -> Conflict:
     """The refusal to sell from a recalled lot, naming the product and the lot."""
+    return _not_sold(
+        "batch_recalled", product_name, code, field, "đã bị thu hồi", "has been recalled"
+    )
+
+
+def _not_sold(
+    reason: str, product_name: str, code: str, field: str, why_vi: str, why_en: str
+) -> Conflict:
     message_vi = (
-        f"Lô {code} của “{product_name}” đã bị thu hồi nên không bán. "
+        f"Lô {code} của “{product_name}” {why_vi} nên không bán. "
         "Hãy bỏ lô này khỏi giỏ hoặc mua sản phẩm từ lô khác."
     )
     message_en = (
-        f"Batch {code} of “{product_name}” has been recalled and is not sold. "
+        f"Batch {code} of “{product_name}” {why_en} and is not sold. "
         "Remove it from the cart or buy the product from another batch."
     )
     return Conflict(
-        "batch_recalled",
-        message_vi,
-        message_en,
-        fields=[FieldError(field, "batch_recalled", message_vi, message_en)],
+        reason, message_vi, message_en, fields=[FieldError(field, reason, message_vi, message_en)]
     )
 
 

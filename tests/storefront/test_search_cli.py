@@ -62,3 +62,18 @@ async def test_sync_with_meilisearch_unreachable_fails_and_keeps_the_outbox(db):
     assert code == 1
     assert "still waiting 3" in out and "error" in err.lower()
     assert (await search.health()).outbox_backlog == 3
+
+
+async def test_reindex_with_meilisearch_unreachable_says_what_was_rebuilt(db):
+    search.use_meilisearch(None)
+    await build_shop()
+    code, out, err = await _langso("search", "reindex", MEILISEARCH_URL="http://127.0.0.1:9")
+    assert code == 1
+    assert "Traceback" not in err
+    assert "3 products" in out and "3 sản phẩm" in out
+    assert "Meilisearch could not be reached" in err
+    assert "Không kết nối được Meilisearch" in err
+    assert "langso search reindex" in err
+    # the database's index was rebuilt all the same
+    found = await search.search(SearchQuery(text="gao tam hoa lu"))
+    assert [hit.name for hit in found.hits] == ["Gạo tám Hoa Lư"]
