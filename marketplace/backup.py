@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import errno
 import hashlib
 import io
 import json
+import os
 import tarfile
 import tempfile
 import uuid
@@ -334,6 +336,7 @@ async def export_archive(
     engine = _engine(engine)
     storage = storage if storage is not None else media.storage()
     specs = table_specs()
+    _check_target(target)
     with tempfile.TemporaryDirectory(prefix="langso-export-") as work:
         folder = Path(work)
         (folder / "tables").mkdir()
@@ -402,21 +405,32 @@ async def _export_table(
     }
 
 
+def _check_target(target: Path) -> None:
+    """Raise the OSError writing `target` would meet, before reading the whole database."""
+    if target.is_dir():
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
+    target.parent.mkdir(parents=True, exist_ok=True)
+
+
 def _write_tar(target: Path, folder: Path, manifest: dict[str, Any]) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.partial")
     body = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
-    with tarfile.open(partial, "w:gz") as archive:
-        info = tarfile.TarInfo(MANIFEST)
-        info.size = len(body)
-        info.mtime = int(dt.datetime.now(dt.UTC).timestamp())
-        archive.addfile(info, io.BytesIO(body))
-        for table in manifest["tables"]:
-            archive.add(folder / table["file"], arcname=table["file"], recursive=False)
-        for item in manifest["media"]:
-            name = f"media/{item['key']}"
-            archive.add(folder / name, arcname=name, recursive=False)
-    partial.replace(target)
+    try:
+        with tarfile.open(partial, "w:gz") as archive:
+            info = tarfile.TarInfo(MANIFEST)
+            info.size = len(body)
+            info.mtime = int(dt.datetime.now(dt.UTC).timestamp())
+            archive.addfile(info, io.BytesIO(body))
+            for table in manifest["tables"]:
+                archive.add(folder / table["file"], arcname=table["file"], recursive=False)
+            for item in manifest["media"]:
+                name = f"media/{item['key']}"
+                archive.add(folder / name, arcname=name, recursive=False)
+        partial.replace(target)
+    except BaseException:  # a full disk, a folder put at `target` meanwhile: leave nothing
+        partial.unlink(missing_ok=True)
+        raise
 
 
 # ---------------------------------------------------------------------------------------------

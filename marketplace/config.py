@@ -13,7 +13,14 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from marketplace.errors import ApplicationError
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATABASE_SCHEMES = ("sqlite:///", "postgres://", "postgresql://")
+
+
+class ConfigurationError(ApplicationError):
+    """A setting that cannot work, refused when the settings are read (before anything runs)."""
 
 
 def _env() -> dict[str, str]:
@@ -75,9 +82,11 @@ def load_settings() -> Settings:
     """Read the settings afresh (tests and the CLI call this after changing the environment)."""
     env = _env()
     var_dir = Path(env.get("LANGSO_VAR_DIR", str(PROJECT_ROOT / "var")))
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{var_dir / 'langso.sqlite3'}"
+    _check_database_url(database_url)
     secret = env.get("SECRET_KEY") or _development_secret(var_dir)
     return Settings(
-        database_url=env.get("DATABASE_URL") or f"sqlite:///{var_dir / 'langso.sqlite3'}",
+        database_url=database_url,
         redis_url=env.get("REDIS_URL") or None,
         meilisearch_url=env.get("MEILISEARCH_URL") or None,
         meilisearch_api_key=env.get("MEILISEARCH_API_KEY") or None,
@@ -96,6 +105,22 @@ def load_settings() -> Settings:
         media_s3_prefix=env.get("MEDIA_S3_PREFIX", "").strip("/"),
         media_public_base_url=(env.get("MEDIA_PUBLIC_BASE_URL") or "").rstrip("/") or None,
         search_backend=(env.get("SEARCH_BACKEND") or "auto").strip().lower(),
+    )
+
+
+def _check_database_url(url: str) -> None:
+    """Refuse a DATABASE_URL that names neither engine: it would silently become a SQLite file
+    named after the URL."""
+    if url.startswith(DATABASE_SCHEMES) and url not in DATABASE_SCHEMES:
+        return
+    shown = url.split("://", 1)[0] + "://…" if "://" in url else url  # never print a password
+    raise ConfigurationError(
+        "database_url_invalid",
+        f"DATABASE_URL phải bắt đầu bằng sqlite:/// hoặc postgres:// (hoặc postgresql://), "
+        f"ví dụ sqlite:///var/langso.sqlite3 hay postgres://user@host:5432/langso; "
+        f"giá trị hiện tại: {shown}",
+        f"DATABASE_URL must start with sqlite:/// or postgres:// (or postgresql://), e.g. "
+        f"sqlite:///var/langso.sqlite3 or postgres://user@host:5432/langso; it is: {shown}",
     )
 
 

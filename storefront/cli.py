@@ -6,8 +6,12 @@ import argparse
 import asyncio
 import os
 import sys
+import warnings
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Any
+
+from marketplace.errors import ApplicationError
 
 PICCOLO_CONF = "storefront.piccolo_conf"
 Handler = Callable[[argparse.Namespace], int]
@@ -98,9 +102,24 @@ def _default_base_url(host: str, port: int) -> str | None:
     return f"http://{shown}:{port}"
 
 
+def _check_database_answers() -> None:
+    """Fail here, with one message, rather than in every worker when the database is down."""
+    from marketplace import db
+
+    async def probe() -> None:
+        await db.start()
+        try:
+            await db.check()
+        finally:
+            await db.stop()
+
+    _run(probe())
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the storefront with granian (Rust HTTP server, uvloop-class speed)."""
     _check_port_free(args.host, args.port)
+    _check_database_answers()
     base_url = _default_base_url(args.host, args.port)
     if base_url is not None:
         os.environ["BASE_URL"] = base_url  # the workers inherit it through execv
@@ -146,6 +165,19 @@ def _port(text: str) -> int:
     return port
 
 
+def _workers(text: str) -> int:
+    try:
+        workers = int(text)
+    except ValueError:
+        workers = 0
+    if workers < 1:
+        raise argparse.ArgumentTypeError(
+            f"số tiến trình phải là số nguyên từ 1 trở lên / the number of workers must be a "
+            f"whole number, at least 1: {text!r}"
+        )
+    return workers
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="langso", description="Làng số — OCOP, VietQR, truy xuất nguồn gốc."
@@ -154,8 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="serve the storefront")
     serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-    serve.add_argument("--port", type=_port, default=int(os.environ.get("PORT", "8000")))
-    serve.add_argument("--workers", type=int, default=int(os.environ.get("WORKERS", "1")))
+    # string defaults go through `type` too: PORT=abc or WORKERS=0 are refused the same way
+    serve.add_argument("--port", type=_port, default=os.environ.get("PORT", "8000"))
+    serve.add_argument("--workers", type=_workers, default=os.environ.get("WORKERS", "1"))
     serve.set_defaults(handler=cmd_serve)
 
     commands.add_parser("migrate", help="apply database migrations").set_defaults(
@@ -174,22 +207,44 @@ def _extensions() -> list[Callable[[Any], None]]:
     return registrations()
 
 
+def _explained(error: Exception, args: argparse.Namespace) -> ApplicationError | None:
+    """What to tell the user about `error`; None for a bug (raised as it is)."""
+    if isinstance(error, ApplicationError):
+        return error
+    from marketplace.config import get_settings
+    from storefront.cli_errors import database_failure, path_failure
+
+    given = [value for value in vars(args).values() if isinstance(value, Path)]
+    return path_failure(error, given) or database_failure(error, get_settings())
+
+
+def _report(error: ApplicationError) -> int:
+    """Print the error in both languages: exit 1 when the work failed, 2 for wrong usage."""
+    from storefront.cli_errors import CommandFailed
+
+    print(f"Lỗi ({error.code}): {error.message_vi}\nError: {error.message_en}", file=sys.stderr)
+    return 1 if isinstance(error, CommandFailed) else 2
+
+
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PICCOLO_CONF", PICCOLO_CONF)
-    args = build_parser().parse_args(argv)
+    # Piccolo warns (in colour) when it cannot connect; the command's own message says so.
+    warnings.filterwarnings(
+        "ignore", message=r".*Unable to (connect to database|fetch server version)"
+    )
+    try:
+        parser = build_parser()  # reads the settings: a DATABASE_URL that cannot work stops here
+    except ApplicationError as error:
+        return _report(error)
+    args = parser.parse_args(argv)
     handler: Handler = args.handler
     try:
         return handler(args)
     except Exception as error:
-        from marketplace.errors import ApplicationError
-
-        if isinstance(error, ApplicationError):
-            print(
-                f"Lỗi ({error.code}): {error.message_vi}\nError: {error.message_en}",
-                file=sys.stderr,
-            )
-            return 2
-        raise
+        explained = _explained(error, args)
+        if explained is None:
+            raise
+        return _report(explained)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -10,36 +10,84 @@ from typing import Any
 
 import httpx
 
+from marketplace.config import get_settings
 from marketplace.db import run_with_database
-from marketplace.errors import ApplicationError, Conflict, NotFound
-
-DEFAULT_URL = "http://127.0.0.1:8000"
-
+from marketplace.errors import ApplicationError, Conflict, InvalidInput, NotFound
+from marketplace.payments.vietqr import VietQRError
 
 # --- vietqr -----------------------------------------------------------------------------------
+
+# VietQRError.reason → what it means in Vietnamese (its own message, with the detail, is English)
+VIETQR_REASONS_VI = {
+    "bin_invalid": "Mã BIN của ngân hàng phải gồm đúng 6 chữ số.",
+    "bin_missing": "Mã không có BIN của ngân hàng (trường 38/01/00).",
+    "account_invalid": "Số tài khoản phải gồm từ 1 đến 19 chữ cái hoặc chữ số.",
+    "account_missing": "Mã không có số tài khoản hay số thẻ (trường 38/01/01).",
+    "amount_invalid": "Số tiền phải là số nguyên dương tính bằng đồng, tối đa 13 chữ số.",
+    "purpose_invalid": "Nội dung chuyển khoản tối đa 25 ký tự, chỉ gồm chữ A-Z, a-z không dấu, "
+    "chữ số và dấu cách.",
+    "service_invalid": "Mã dịch vụ phải là QRIBFTTA (tới tài khoản) hoặc QRIBFTTC (tới thẻ).",
+    "service_missing": "Mã không có mã dịch vụ (trường 38/02).",
+    "crc_missing": "Mã thiếu trường kiểm tra CRC (63), hoặc trường đó bị cắt cụt.",
+    "crc_not_last": "Trường kiểm tra CRC (63) phải là trường cuối cùng, và chỉ có một.",
+    "crc_malformed": "Mã kiểm tra CRC phải gồm 4 chữ số thập lục phân.",
+    "crc_mismatch": "Mã kiểm tra CRC không khớp với nội dung: mã đã bị chép sai hoặc bị sửa.",
+    "tag_invalid": "Số hiệu của một trường phải gồm 2 chữ số: đây không phải mã VietQR đúng.",
+    "length_not_decimal": "Độ dài của một trường phải gồm 2 chữ số: đây không phải mã VietQR đúng.",
+    "length_overrun": "Một trường dài hơn phần còn lại của mã: mã đã bị cắt cụt.",
+    "duplicate_field": "Một trường xuất hiện hai lần trong mã.",
+    "format_indicator_invalid": "Chỉ báo định dạng (trường 00) phải là 01.",
+    "initiation_invalid": "Phương thức khởi tạo (trường 01) phải là 11 (mã tĩnh) hoặc 12 (mã "
+    "động).",
+    "currency_invalid": "Đơn vị tiền (trường 53) phải là 704 (đồng Việt Nam).",
+    "merchant_account_missing": "Mã không có thông tin tài khoản NAPAS (trường 38).",
+    "guid_missing": "Trường 38 không có định danh NAPAS (38/00).",
+    "guid_unknown": "Trường 38 không mang định danh NAPAS A000000727: đây không phải mã VietQR.",
+}
+
+
+def _vietqr_refused(error: VietQRError) -> InvalidInput:
+    vietnamese = VIETQR_REASONS_VI.get(error.reason, "Mã VietQR không hợp lệ.")
+    return InvalidInput(error.reason, vietnamese, str(error))
+
+
+def _warn_if_unknown_bank(bank_bin: str) -> None:
+    """A payload for a BIN no bank holds is valid VietQR, but no banking app can pay it."""
+    from marketplace.banks import bank_by_bin
+
+    try:
+        bank_by_bin(bank_bin)
+    except InvalidInput:
+        print(
+            f"Cảnh báo: không có ngân hàng nào trong danh sách mang mã BIN {bank_bin}: ứng dụng "
+            f"ngân hàng sẽ không chuyển được tiền tới mã này.\n"
+            f"Warning: no bank in the list has the BIN {bank_bin}; banking apps cannot pay "
+            f"this code.",
+            file=sys.stderr,
+        )
 
 
 def cmd_vietqr_encode(args: argparse.Namespace) -> int:
     """Print the canonical VietQR payload for a transfer."""
-    from marketplace.payments.vietqr import VietQRError, encode
+    from marketplace.payments.vietqr import encode
 
     try:
-        print(encode(args.bank_bin, args.account, amount=args.amount, purpose=args.purpose))
+        payload = encode(args.bank_bin, args.account, amount=args.amount, purpose=args.purpose)
     except VietQRError as error:
-        print(f"Lỗi / error ({error.reason}): {error}", file=sys.stderr)
-        return 2
+        raise _vietqr_refused(error) from None
+    print(payload)
+    _warn_if_unknown_bank(args.bank_bin)
     return 0
 
 
 def cmd_vietqr_decode(args: argparse.Namespace) -> int:
     """Print what a VietQR payload says, as JSON."""
-    from marketplace.payments.vietqr import VietQRError, decode
+    from marketplace.payments.vietqr import decode
 
     try:
         code = decode(args.payload)
     except VietQRError as error:
-        print(f"Lỗi / error ({error.reason}): {error}", file=sys.stderr)
-        return 2
+        raise _vietqr_refused(error) from None
     fields = {
         "bank_bin": code.bank_bin,
         "account": code.account,
@@ -49,6 +97,7 @@ def cmd_vietqr_decode(args: argparse.Namespace) -> int:
         "point_of_initiation": code.point_of_initiation,
     }
     print(json.dumps(fields, ensure_ascii=False, indent=2))
+    _warn_if_unknown_bank(code.bank_bin)
     return 0
 
 
@@ -128,16 +177,16 @@ def cmd_payments_simulate(args: argparse.Namespace) -> int:
     """Send the order's producer's provider webhook for a transfer, signed, to a running server."""
     reference = args.order_ref.strip().upper()
     path, headers, body = run_with_database(lambda: _simulated_request(reference, args.amount))
-    url = args.url.rstrip("/")
+    url = (args.url or get_settings().base_url).rstrip("/")
     try:
         response = httpx.post(url + path, content=body, headers=headers, timeout=15)
     except httpx.TransportError as error:
         raise ApplicationError(
             "server_unreachable",
             f"Không gửi được tới {url} ({type(error).__name__}): máy chủ có đang chạy ở địa "
-            "chỉ đó không? Chọn địa chỉ bằng --url.",
+            "chỉ đó không? Chọn địa chỉ bằng --url (hoặc BASE_URL).",
             f"Could not reach {url} ({type(error).__name__}): is the server running there? "
-            "Give its address with --url.",
+            "Give its address with --url (or BASE_URL).",
         ) from error
     print(f"{response.status_code} {response.text}")
     return 0 if response.is_success else 1
@@ -165,7 +214,11 @@ def register_payments(commands: Any) -> None:
         "simulate", help="send a correctly signed bank-transfer webhook for an order"
     )
     simulate.add_argument("order_ref", metavar="ORDER_REF")
-    simulate.add_argument("--url", default=DEFAULT_URL, help=f"server (default {DEFAULT_URL})")
+    simulate.add_argument(
+        "--url",
+        default=None,
+        help="the running server's address (default: BASE_URL, http://127.0.0.1:8000 unless set)",
+    )
     simulate.add_argument(
         "--amount",
         type=_positive_amount,
