@@ -46,7 +46,9 @@ async def upload(client, path, page, files, **fields):
 def qr_texts_of(pdf):
     [page] = pdfium.PdfDocument(pdf)
     image = page.render(scale=200 / 72).to_pil().convert("L")
-    return [code.text for code in zxingcpp.read_barcodes(image)]
+    return [
+        code.text for code in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    ]
 
 
 async def test_officer_pages_are_for_officers_only(client, db):

@@ -24,7 +24,7 @@ PAYLOADS = [
 def read_qr_codes(image):
     return [
         barcode.text
-        for barcode in zxingcpp.read_barcodes(image)
+        for barcode in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
         if barcode.format == zxingcpp.BarcodeFormat.QRCode
     ]
 
