@@ -31,16 +31,29 @@ migrate: install ## apply the database migrations
 seed: install ## load the demo data (idempotent)
 	$(BIN)/langso seed
 
-test: install ## run every test: SQLite, then PostgreSQL, then the browser tests
-	$(PYTEST) --ignore=tests/e2e
-	LANGSO_TEST_DATABASE=postgres $(PYTEST) --ignore=tests/e2e -m db
+# The SQLite suite and the PostgreSQL run of the database tests take a core each, side by side
+# (their own temporary folders, PostgreSQL databases and Redis databases); each one's output is
+# printed when both have ended, then the browser tests run.
+TEST_LOGS := var/test-logs
+
+test: install ## run every test: SQLite and PostgreSQL side by side, then the browser tests
+	@mkdir -p $(TEST_LOGS)
+	@echo "SQLite and PostgreSQL suites running side by side (logs in $(TEST_LOGS)/) ..."
+	@$(PYTEST) --ignore=tests/e2e > $(TEST_LOGS)/sqlite.log 2>&1 & lite=$$!; \
+	LANGSO_TEST_DATABASE=postgres LANGSO_TEST_REDIS_URL=redis://127.0.0.1:6379/13 LANGSO_TEST_SECURITY_REDIS_URL=redis://127.0.0.1:6379/12 \
+		$(PYTEST) --ignore=tests/e2e -m db > $(TEST_LOGS)/postgres.log 2>&1; pg=$$?; \
+	wait $$lite; lite=$$?; \
+	echo "=== SQLite ==="; cat $(TEST_LOGS)/sqlite.log; \
+	echo "=== PostgreSQL ==="; cat $(TEST_LOGS)/postgres.log; \
+	test $$lite -eq 0 && test $$pg -eq 0
 	$(MAKE) --no-print-directory e2e
 
 test-sqlite: install ## the suite on SQLite only (no browser)
 	$(PYTEST) --ignore=tests/e2e
 
 test-postgres: install ## the database tests on PostgreSQL only
-	LANGSO_TEST_DATABASE=postgres $(PYTEST) --ignore=tests/e2e -m db
+	LANGSO_TEST_DATABASE=postgres LANGSO_TEST_REDIS_URL=redis://127.0.0.1:6379/13 LANGSO_TEST_SECURITY_REDIS_URL=redis://127.0.0.1:6379/12 \
+		$(PYTEST) --ignore=tests/e2e -m db
 
 e2e: install ## browser tests (Playwright + Debian chromium), in their own process
 	LANGSO_E2E=1 $(PYTEST) tests/e2e
