@@ -135,15 +135,22 @@ async def recalled(codes: Iterable[str]) -> set[str]:
     return {str(row["lot"]) for row in rows}
 
 
-async def expired(codes: Iterable[str]) -> set[str]:
-    """Which of these lot codes are past their best-before date."""
+async def not_sold(codes: Iterable[str]) -> tuple[set[str], set[str]]:
+    """Which of these lot codes were recalled, and which are past their best-before date
+    (one query, for a cart's lines)."""
     wanted = sorted({code for code in codes if code})
     if not wanted:
-        return set()
-    rows = await ProductLot.select(ProductLot.lot).where(
-        ProductLot.lot.is_in(wanted) & (ProductLot.best_before < today())
+        return set(), set()
+    rows = await ProductLot.select(
+        ProductLot.lot, ProductLot.withdrawn_at, ProductLot.best_before
+    ).where(
+        ProductLot.lot.is_in(wanted)
+        & (ProductLot.withdrawn_at.is_not_null() | (ProductLot.best_before < today()))
     )
-    return {str(row["lot"]) for row in rows}
+    recalled = {str(row["lot"]) for row in rows if row["withdrawn_at"] is not None}
+    day = today()
+    expired = {str(row["lot"]) for row in rows if row["best_before"] and row["best_before"] < day}
+    return recalled, expired
 
 
 def _lot(row: dict[str, Any]) -> Lot:

@@ -99,8 +99,7 @@ async def get_cart(token: str) -> Cart:
             .where(CartLineRow.cart == cart_id)
             .order_by(CartLineRow.id)
         )
-        recalled = await lots.recalled(row["lot"] for row in rows)
-        expired = await lots.expired(row["lot"] for row in rows)
+        recalled, expired = await lots.not_sold(row["lot"] for row in rows)
     groups: dict[int, list[CartLine]] = {}
     names: dict[int, str] = {}
     for line in (_line(row, recalled, expired) for row in rows):

@@ -152,22 +152,26 @@ def _check_lines_available(lines: list[CartLine]) -> None:
             raise lots.lot_recalled(line.product_name, line.lot, f"line_{line.product_id}")
         if line.lot_expired:
             raise lots.lot_expired(line.product_name, line.lot, f"line_{line.product_id}")
+        if not line.on_sale:
+            raise _no_longer_sold(line)
         if not line.available:
             raise _out_of_stock(line)
 
 
+def _no_longer_sold(line: CartLine) -> Conflict:
+    message_vi = f"Sản phẩm “{line.product_name}” đã ngừng bán; hãy bỏ nó khỏi giỏ hàng."
+    message_en = f"“{line.product_name}” is no longer sold; please remove it from the cart."
+    return Conflict(
+        "product_unavailable",
+        message_vi,
+        message_en,
+        fields=[
+            FieldError(f"line_{line.product_id}", "product_unavailable", message_vi, message_en)
+        ],
+    )
+
+
 def _out_of_stock(line: CartLine) -> Conflict:
-    if not line.on_sale:
-        message_vi = f"Sản phẩm “{line.product_name}” đã ngừng bán; hãy bỏ nó khỏi giỏ hàng."
-        message_en = f"“{line.product_name}” is no longer sold; please remove it from the cart."
-        return Conflict(
-            "product_unavailable",
-            message_vi,
-            message_en,
-            fields=[
-                FieldError(f"line_{line.product_id}", "product_unavailable", message_vi, message_en)
-            ],
-        )
     message_vi = f"Sản phẩm “{line.product_name}” không còn đủ {line.quantity} {line.unit}."
     message_en = f"“{line.product_name}” no longer has {line.quantity} {line.unit} in stock."
     return Conflict(
