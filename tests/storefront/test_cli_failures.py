@@ -12,7 +12,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import asyncpg
-import httpx
 import pytest
 
 from marketplace.config import PROJECT_ROOT, ConfigurationError, load_settings
@@ -21,6 +20,7 @@ from marketplace.orders.schemas import PAID
 from marketplace.payments import vietqr
 from storefront.cli import main
 from tests.shop import build_shop, checkout, connect
+from tests.storefront.test_serve_command import Server
 from traceability.codes import new_batch_code
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -253,45 +253,14 @@ async def test_serve_with_no_workers_is_refused_by_langso():
     assert "the number of workers must be a whole number, at least 1: '0'" in err
 
 
-async def _serve(port, **environment):
-    env = {**os.environ, **environment}
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "storefront.cli",
-        "serve",
-        "--port",
-        str(port),
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    async with httpx.AsyncClient() as client:
-        for _ in range(150):
-            try:
-                if (await client.get(f"http://127.0.0.1:{port}/health")).status_code == 200:
-                    return process
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.2)
-    process.terminate()
-    await process.wait()
-    raise RuntimeError("the server did not start")
-
-
 async def test_payments_simulate_sends_to_the_configured_base_url(db):
     shop = await build_shop()
     (order,) = await checkout({shop.product_ids["buoi"]: 1})
     await connect(shop, "ngoc_lu", "sepay")
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
-    process = await _serve(port, BASE_URL=base_url)
-    try:
+    async with Server(port, {**os.environ, "BASE_URL": base_url}):
         code, out, err = await _langso("payments", "simulate", order.reference, BASE_URL=base_url)
-    finally:
-        process.terminate()
-        await process.wait()
     assert code == 0, out + err
     assert out.startswith("200 ")
     assert (await get_order(order.id)).state == PAID
